@@ -1,0 +1,23 @@
+# maip_fdw — PGXS build.  `make && make install`, then `make installcheck`
+# against a running cluster (test/run_tests.sh sets the whole stack up).
+
+MODULE_big = maip_fdw
+OBJS = maip_fdw.o \
+       src/options.o src/credentials.o src/sigv4.o src/http.o \
+       src/request.o src/convert.o src/json.o src/planner.o src/scan.o
+
+EXTENSION = maip_fdw
+DATA = sql/maip_fdw--0.1.sql
+PGFILEDESC = "maip_fdw - foreign data wrapper for Amazon DynamoDB"
+
+REGRESS = init types scan errors
+REGRESS_OPTS = --inputdir=.
+
+PG_CPPFLAGS = -I$(srcdir)/src $(shell pkg-config --cflags libcurl libcjson 2>/dev/null)
+SHLIB_LINK = $(shell pkg-config --libs libcurl libcjson 2>/dev/null || echo -lcurl -lcjson) -lcrypto
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+override CFLAGS += -Wall -Wmissing-prototypes -Werror=implicit-function-declaration

@@ -1,0 +1,47 @@
+/*-------------------------------------------------------------------------
+ * options.h
+ *		Option names, validation and the parsed option structs for servers,
+ *		user mappings, foreign tables and columns.
+ *-------------------------------------------------------------------------
+ */
+#ifndef MAIP_OPTIONS_H
+#define MAIP_OPTIONS_H
+
+#include "postgres.h"
+#include "foreign/foreign.h"
+#include "nodes/pg_list.h"
+
+/* Server-level settings, with defaults applied. */
+typedef struct MaipServerOptions
+{
+	char	   *endpoint;			/* full URL, e.g. https://dynamodb.us-east-1.amazonaws.com */
+	char	   *region;
+	char	   *env;				/* MAIP environment: dev, staging, prod ... */
+	int			connect_timeout_ms;
+	int			request_timeout_ms;
+	int			max_retries;
+	bool		ambient_credentials;	/* non-superusers may use the server's AWS env/profile */
+	char	   *ca_file;			/* extra CA bundle for TLS, or NULL */
+} MaipServerOptions;
+
+/* Per-column mapping onto a DynamoDB attribute. */
+typedef struct MaipColumnOptions
+{
+	char	   *attribute;			/* attribute name (defaults to the column name) */
+	bool		is_item;			/* json/jsonb column receiving the whole item */
+} MaipColumnOptions;
+
+/* Foreign-table settings. */
+typedef struct MaipTableOptions
+{
+	char	   *table;				/* DynamoDB table name */
+	int			page_size;			/* Limit per Scan request, 0 = let DynamoDB decide (1 MB) */
+} MaipTableOptions;
+
+extern void maip_validate_option_list(List *options, Oid catalog);
+extern MaipServerOptions *maip_get_server_options(ForeignServer *server);
+extern MaipTableOptions *maip_get_table_options(Oid foreigntableid);
+extern MaipColumnOptions *maip_get_column_options(Oid relid, AttrNumber attnum,
+												  const char *colname);
+
+#endif							/* MAIP_OPTIONS_H */

@@ -1,0 +1,614 @@
+/*-------------------------------------------------------------------------
+ * request.c
+ *		Run one DynamoDB operation: sign, send, retry, parse, and map
+ *		failures to SQLSTATEs.
+ *
+ * This is the only file that knows DynamoDB's JSON protocol: the target
+ * header, the error "__type" names, which of them are worth retrying.
+ * Bodies are built by callers (as JSON text) and the answer comes back as
+ * a cJSON tree allocated in the caller's CurrentMemoryContext.
+ *
+ * Retries: throttling, HTTP 5xx, dropped connections and unreadable
+ * answers are retried up to max_retries times with exponential backoff and
+ * jitter; a failure to connect at all is not (so an unreachable endpoint
+ * fails within connect_timeout).  Every error carries the AWS error type,
+ * message and request id in DETAIL, and the operation and table in CONTEXT.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <curl/curl.h>
+#include <math.h>
+#include <time.h>
+
+#if PG_VERSION_NUM >= 150000
+#include "common/pg_prng.h"
+#endif
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "http.h"
+#include "request.h"
+#include "sigv4.h"
+
+#define DYNAMODB_TARGET_PREFIX "DynamoDB_20120810."
+#define BACKOFF_BASE_MS 50
+#define BACKOFF_CAP_MS 5000
+
+/* How a single attempt ended. */
+typedef enum AttemptOutcome
+{
+	ATTEMPT_OK,
+	ATTEMPT_RETRYABLE,
+	ATTEMPT_FATAL
+} AttemptOutcome;
+
+/* What we learned from a failed attempt, for the final error report. */
+typedef struct AttemptFailure
+{
+	long		status;
+	int			curl_code;
+	bool		connected;
+	char	   *aws_type;		/* e.g. "ResourceNotFoundException", or NULL */
+	char	   *aws_message;
+	char	   *request_id;
+	char	   *transport_error;	/* libcurl's message, or NULL */
+	bool		bad_body;		/* an answer arrived but was not JSON */
+	size_t		body_len;
+} AttemptFailure;
+
+typedef struct DynamoCallContext
+{
+	const char *operation;
+	const char *table;
+} DynamoCallContext;
+
+static void
+call_error_context(void *arg)
+{
+	DynamoCallContext *ctx = (DynamoCallContext *) arg;
+
+	if (ctx->table)
+		errcontext("DynamoDB %s on table \"%s\"", ctx->operation, ctx->table);
+	else
+		errcontext("DynamoDB %s", ctx->operation);
+}
+
+MaipClient *
+maip_client_create(ForeignServer *server, Oid userid)
+{
+	MaipClient *c = palloc0(sizeof(MaipClient));
+	CURLU	   *u = curl_url();
+	char	   *host = NULL;
+	char	   *port = NULL;
+	char	   *path = NULL;
+
+	c->server_name = pstrdup(server->servername);
+	c->sopts = maip_get_server_options(server);
+	c->creds = maip_get_credentials(server, c->sopts, userid);
+	c->url = c->sopts->endpoint;
+
+	if (u == NULL || curl_url_set(u, CURLUPART_URL, c->url, 0) != CURLUE_OK ||
+		curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+	{
+		curl_url_cleanup(u);
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid endpoint \"%s\" for server \"%s\"", c->url, c->server_name)));
+	}
+	if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
+		c->host_header = psprintf("%s:%s", host, port);
+	else
+		c->host_header = pstrdup(host);
+	if (curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK && path[0])
+		c->path = pstrdup(path);
+	else
+		c->path = "/";
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	curl_url_cleanup(u);
+	return c;
+}
+
+/* Sign the request and build libcurl's header list (malloc'd: caller frees). */
+static struct curl_slist *
+build_signed_headers(MaipClient *c, const char *operation, const StringInfo body)
+{
+	char		amz_date[17];
+	char	   *target = psprintf(DYNAMODB_TARGET_PREFIX "%s", operation);
+	char		authorization[2048];
+	SigV4Header hdrs[5];
+	int			n = 0;
+	SigV4Params p;
+	struct curl_slist *list = NULL;
+
+	sigv4_format_amz_date(time(NULL), amz_date);
+	hdrs[n++] = (SigV4Header) {"host", c->host_header};
+	hdrs[n++] = (SigV4Header) {"content-type", "application/x-amz-json-1.0"};
+	hdrs[n++] = (SigV4Header) {"x-amz-date", amz_date};
+	hdrs[n++] = (SigV4Header) {"x-amz-target", target};
+	if (c->creds->session_token)
+		hdrs[n++] = (SigV4Header) {"x-amz-security-token", c->creds->session_token};
+
+	memset(&p, 0, sizeof(p));
+	p.method = "POST";
+	p.path = c->path;
+	p.query = "";
+	p.headers = hdrs;
+	p.nheaders = n;
+	p.payload = body->data;
+	p.payload_len = body->len;
+	p.region = c->sopts->region;
+	p.service = "dynamodb";
+	p.access_key = c->creds->access_key_id;
+	p.secret_key = c->creds->secret_access_key;
+	p.amz_date = amz_date;
+	if (sigv4_authorization(&p, authorization, sizeof(authorization)) < 0)
+		elog(ERROR, "could not compute the SigV4 signature");
+
+	for (int i = 0; i < n; i++)
+	{
+		char	   *line = psprintf("%s: %s", hdrs[i].name, hdrs[i].value);
+		struct curl_slist *next = curl_slist_append(list, line);
+
+		pfree(line);
+		if (next == NULL)
+		{
+			curl_slist_free_all(list);
+			elog(ERROR, "out of memory building HTTP headers");
+		}
+		list = next;
+	}
+	{
+		char	   *line = psprintf("Authorization: %s", authorization);
+		struct curl_slist *next = curl_slist_append(list, line);
+
+		/* no "Expect: 100-continue" round trip for large bodies */
+		if (next)
+			next = curl_slist_append(next, "Expect:");
+		pfree(line);
+		if (next == NULL)
+		{
+			curl_slist_free_all(list);
+			elog(ERROR, "out of memory building HTTP headers");
+		}
+		list = next;
+	}
+	pfree(target);
+	return list;
+}
+
+/* Text between <tag> and </tag> in an XML error body, or NULL. */
+static char *
+xml_element(const char *body, const char *tag)
+{
+	char	   *open = psprintf("<%s>", tag);
+	char	   *close = psprintf("</%s>", tag);
+	const char *start = strstr(body, open);
+	const char *end;
+	char	   *result = NULL;
+
+	if (start)
+	{
+		start += strlen(open);
+		end = strstr(start, close);
+		if (end)
+			result = pnstrdup(start, end - start);
+	}
+	pfree(open);
+	pfree(close);
+	return result;
+}
+
+/* "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException" -> "ResourceNotFoundException" */
+static char *
+short_error_type(const char *type)
+{
+	const char *hash = strrchr(type, '#');
+	const char *colon;
+
+	if (hash)
+		type = hash + 1;
+	colon = strchr(type, ':');
+	return colon ? pnstrdup(type, colon - type) : pstrdup(type);
+}
+
+/* Keep AWS messages printable and bounded before they reach an error report. */
+static char *
+clean_message(const char *msg)
+{
+	size_t		len = strnlen(msg, 1000);
+	char	   *out = pnstrdup(msg, len);
+
+	for (char *p = out; *p; p++)
+		if ((unsigned char) *p < 0x20)
+			*p = ' ';
+	return out;
+}
+
+static void
+read_aws_error(const MaipHttpResponse *resp, AttemptFailure *f)
+{
+	cJSON	   *doc = maip_json_parse(resp->body, resp->body_len);
+
+	if (cJSON_IsObject(doc))
+	{
+		const char *type = maip_json_string(doc, "__type");
+		const char *msg = maip_json_string(doc, "message");
+
+		if (msg == NULL)
+			msg = maip_json_string(doc, "Message");
+		if (type)
+			f->aws_type = short_error_type(type);
+		if (msg)
+			f->aws_message = clean_message(msg);
+	}
+	else if (resp->body_len > 0 && strstr(resp->body, "<Code>"))
+	{
+		/* some endpoints answer authentication failures in XML */
+		char	   *code = xml_element(resp->body, "Code");
+		char	   *msg = xml_element(resp->body, "Message");
+
+		if (code)
+			f->aws_type = short_error_type(code);
+		if (msg)
+			f->aws_message = clean_message(msg);
+	}
+	else
+		f->bad_body = resp->body_len > 0;
+	if (f->aws_type == NULL && resp->error_type_header[0])
+		f->aws_type = short_error_type(resp->error_type_header);
+}
+
+static bool
+is_throttling(const char *type)
+{
+	return type &&
+		(strcmp(type, "ProvisionedThroughputExceededException") == 0 ||
+		 strcmp(type, "ThrottlingException") == 0 ||
+		 strcmp(type, "RequestLimitExceeded") == 0 ||
+		 strcmp(type, "LimitExceededException") == 0 ||
+		 strcmp(type, "TooManyRequestsException") == 0);
+}
+
+static bool
+is_transport_retryable(int curl_code, bool connected)
+{
+	if (!connected)
+		return false;			/* never reached the server: fail fast */
+	switch (curl_code)
+	{
+		case CURLE_GOT_NOTHING:
+		case CURLE_RECV_ERROR:
+		case CURLE_SEND_ERROR:
+		case CURLE_PARTIAL_FILE:
+		case CURLE_OPERATION_TIMEDOUT:
+		case CURLE_HTTP2:
+		case CURLE_HTTP2_STREAM:
+			return true;
+		default:
+			return false;
+	}
+}
+
+static AttemptOutcome
+classify_attempt(const MaipHttpResponse *resp, cJSON **result, AttemptFailure *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->status = resp->status;
+	f->curl_code = resp->curl_code;
+	f->connected = resp->connected;
+	f->body_len = resp->body_len;
+	if (resp->request_id[0])
+		f->request_id = pstrdup(resp->request_id);
+
+	if (resp->curl_code != CURLE_OK)
+	{
+		f->transport_error = pstrdup(resp->error);
+		return is_transport_retryable(resp->curl_code, resp->connected)
+			? ATTEMPT_RETRYABLE : ATTEMPT_FATAL;
+	}
+	if (resp->status == 200)
+	{
+		*result = maip_json_parse(resp->body, resp->body_len);
+		if (cJSON_IsObject(*result))
+			return ATTEMPT_OK;
+		/* a truncated or garbled answer: never hand partial data upwards */
+		f->bad_body = true;
+		return ATTEMPT_RETRYABLE;
+	}
+	read_aws_error(resp, f);
+	if (resp->status >= 500 || is_throttling(f->aws_type))
+		return ATTEMPT_RETRYABLE;
+	if (f->aws_type == NULL && f->aws_message == NULL)
+		f->bad_body = true;
+	return ATTEMPT_FATAL;
+}
+
+static int
+error_sqlstate(const AttemptFailure *f)
+{
+	const char *t = f->aws_type;
+
+	if (f->transport_error && !f->connected)
+		return ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION;
+	if (f->transport_error)
+		return ERRCODE_CONNECTION_FAILURE;
+	if (t == NULL)
+		return (f->status == 401) ? ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION
+			: (f->status == 403) ? ERRCODE_INSUFFICIENT_PRIVILEGE
+			: ERRCODE_FDW_ERROR;
+	if (strcmp(t, "ResourceNotFoundException") == 0 || strcmp(t, "TableNotFoundException") == 0)
+		return ERRCODE_FDW_TABLE_NOT_FOUND;
+	if (strcmp(t, "UnrecognizedClientException") == 0 ||
+		strcmp(t, "InvalidClientTokenId") == 0 ||
+		strcmp(t, "SignatureDoesNotMatch") == 0 ||
+		strcmp(t, "IncompleteSignature") == 0 ||
+		strcmp(t, "IncompleteSignatureException") == 0 ||
+		strcmp(t, "MissingAuthenticationToken") == 0 ||
+		strcmp(t, "MissingAuthenticationTokenException") == 0 ||
+		strcmp(t, "InvalidSignatureException") == 0 ||
+		strcmp(t, "ExpiredToken") == 0 ||
+		strcmp(t, "ExpiredTokenException") == 0)
+		return ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION;
+	if (strcmp(t, "AccessDeniedException") == 0 || strcmp(t, "AccessDenied") == 0)
+		return ERRCODE_INSUFFICIENT_PRIVILEGE;
+	if (strcmp(t, "ValidationException") == 0 || strcmp(t, "SerializationException") == 0)
+		return ERRCODE_INVALID_PARAMETER_VALUE;
+	if (is_throttling(t))
+		return ERRCODE_INSUFFICIENT_RESOURCES;
+	if (strcmp(t, "ResourceInUseException") == 0)
+		return ERRCODE_OBJECT_IN_USE;
+	if (strcmp(t, "ConditionalCheckFailedException") == 0)
+		return ERRCODE_CHECK_VIOLATION;
+	return ERRCODE_FDW_ERROR;
+}
+
+static char *
+error_detail(const AttemptFailure *f)
+{
+	StringInfoData d;
+
+	initStringInfo(&d);
+	if (f->transport_error)
+		appendStringInfo(&d, "libcurl error %d: %s.", f->curl_code, f->transport_error);
+	else if (f->aws_type || f->aws_message)
+		appendStringInfo(&d, "AWS error %s: %s.",
+						 f->aws_type ? f->aws_type : "(no type)",
+						 f->aws_message ? f->aws_message : "(no message)");
+	else
+		appendStringInfo(&d, "HTTP status %ld with a %zu-byte body that is not a DynamoDB answer.",
+						 f->status, f->body_len);
+	if (f->status && (f->transport_error || f->aws_type))
+		appendStringInfo(&d, " HTTP status %ld.", f->status);
+	if (f->request_id)
+		appendStringInfo(&d, " Request id %s.", f->request_id);
+	return d.data;
+}
+
+static void
+report_failure(MaipClient *c, const char *operation, const char *table,
+			   const AttemptFailure *f, int attempts)
+{
+	int			sqlstate = error_sqlstate(f);
+	char	   *detail = error_detail(f);
+	const char *what = table ? table : c->server_name;
+
+	switch (sqlstate)
+	{
+		case ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION:
+			ereport(ERROR,
+					(errcode(sqlstate),
+					 errmsg("could not connect to DynamoDB endpoint \"%s\" of server \"%s\"",
+							c->url, c->server_name),
+					 errdetail_internal("%s", detail),
+					 errhint("Check the server's endpoint option and that the endpoint is reachable; connect_timeout is %d ms.",
+							 c->sopts->connect_timeout_ms)));
+			break;
+		case ERRCODE_FDW_TABLE_NOT_FOUND:
+			ereport(ERROR,
+					(errcode(sqlstate),
+					 table ? errmsg("DynamoDB table \"%s\" does not exist", table)
+					 : errmsg("DynamoDB resource not found"),
+					 errdetail_internal("%s", detail),
+					 errhint("Check the table name and the server's region (%s) and endpoint.",
+							 c->sopts->region)));
+			break;
+		case ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION:
+			ereport(ERROR,
+					(errcode(sqlstate),
+					 errmsg("DynamoDB rejected the AWS credentials of server \"%s\"", c->server_name),
+					 errdetail_internal("%s", detail),
+					 errhint("Check access_key_id, secret_access_key and session_token (credentials taken from the %s).",
+							 c->creds->source)));
+			break;
+		case ERRCODE_INSUFFICIENT_PRIVILEGE:
+			ereport(ERROR,
+					(errcode(sqlstate),
+					 errmsg("AWS denied DynamoDB %s on \"%s\"", operation, what),
+					 errdetail_internal("%s", detail),
+					 errhint("Grant the IAM identity of access key %s the dynamodb:%s permission.",
+							 c->creds->access_key_id, operation)));
+			break;
+		case ERRCODE_INSUFFICIENT_RESOURCES:
+			ereport(ERROR,
+					(errcode(sqlstate),
+					 errmsg("DynamoDB %s on \"%s\" was still throttled after %d attempts",
+							operation, what, attempts),
+					 errdetail_internal("%s", detail),
+					 errhint("Retry later, raise the table's capacity, or raise the server's max_retries.")));
+			break;
+		case ERRCODE_CONNECTION_FAILURE:
+			ereport(ERROR,
+					(errcode(sqlstate),
+					 errmsg("DynamoDB %s on \"%s\" failed after %d attempts: the connection failed",
+							operation, what, attempts),
+					 errdetail_internal("%s", detail)));
+			break;
+		default:
+			if (f->bad_body)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_REPLY_HANDLE),
+						 errmsg("DynamoDB %s on \"%s\" returned an unreadable answer after %d attempts",
+								operation, what, attempts),
+						 errdetail_internal("%s", detail)));
+			else if (attempts > 1)
+				ereport(ERROR,
+						(errcode(sqlstate),
+						 errmsg("DynamoDB %s on \"%s\" failed after %d attempts",
+								operation, what, attempts),
+						 errdetail_internal("%s", detail)));
+			else
+				ereport(ERROR,
+						(errcode(sqlstate),
+						 errmsg("DynamoDB %s on \"%s\" failed", operation, what),
+						 errdetail_internal("%s", detail)));
+	}
+}
+
+/* Exponential backoff with "equal jitter": half fixed, half random. */
+static long
+backoff_ms(int attempt)
+{
+	double		ceiling = Min((double) BACKOFF_CAP_MS, BACKOFF_BASE_MS * pow(2.0, attempt - 1));
+	double		r;
+
+#if PG_VERSION_NUM >= 150000
+	r = pg_prng_double(&pg_global_prng_state);
+#else
+	r = (double) random() / ((double) MAX_RANDOM_VALUE + 1);
+#endif
+	return (long) (ceiling / 2 + r * ceiling / 2);
+}
+
+cJSON *
+maip_call(MaipClient *c, const char *operation, const StringInfo body, const char *table)
+{
+	DynamoCallContext ctx = {operation, table};
+	ErrorContextCallback errcb;
+	cJSON	   *result = NULL;
+
+	errcb.callback = call_error_context;
+	errcb.arg = &ctx;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+
+	for (int attempt = 1;; attempt++)
+	{
+		struct curl_slist *headers = build_signed_headers(c, operation, body);
+		MaipHttpRequest req;
+		MaipHttpResponse resp;
+		AttemptFailure failure;
+		AttemptOutcome outcome;
+
+		req.url = c->url;
+		req.headers = headers;
+		req.body = body->data;
+		req.body_len = body->len;
+		req.connect_timeout_ms = c->sopts->connect_timeout_ms;
+		req.request_timeout_ms = c->sopts->request_timeout_ms;
+		req.ca_file = c->sopts->ca_file;
+
+		c->requests++;
+		PG_TRY();
+		{
+			maip_http_post(&req, &resp);
+		}
+		PG_FINALLY();
+		{
+			curl_slist_free_all(headers);
+		}
+		PG_END_TRY();
+
+		outcome = classify_attempt(&resp, &result, &failure);
+		if (outcome == ATTEMPT_OK)
+			break;
+		if (outcome == ATTEMPT_RETRYABLE && attempt <= c->sopts->max_retries)
+		{
+			c->retries++;
+			maip_http_sleep_ms(backoff_ms(attempt));
+			continue;
+		}
+		report_failure(c, operation, table, &failure, attempt);
+	}
+
+	error_context_stack = errcb.previous;
+	return result;
+}
+
+static char
+attribute_type(const cJSON *defs, const char *name)
+{
+	const cJSON *def;
+
+	cJSON_ArrayForEach(def, defs)
+	{
+		const char *n = maip_json_string(def, "AttributeName");
+		const char *t = maip_json_string(def, "AttributeType");
+
+		if (n && t && strcmp(n, name) == 0)
+			return t[0];
+	}
+	return 'S';
+}
+
+/* The "Table" object of a DescribeTable answer, in our terms. */
+MaipTableDesc *
+maip_parse_table_desc(const cJSON *table)
+{
+	MaipTableDesc *d = palloc0(sizeof(MaipTableDesc));
+	const cJSON *defs = cJSON_GetObjectItemCaseSensitive(table, "AttributeDefinitions");
+	const cJSON *key;
+	const cJSON *v;
+	const char *s;
+
+	if ((s = maip_json_string(table, "TableName")) != NULL)
+		d->table = pstrdup(s);
+	if ((s = maip_json_string(table, "TableStatus")) != NULL)
+		d->status = pstrdup(s);
+	v = cJSON_GetObjectItemCaseSensitive(table, "ItemCount");
+	d->item_count = cJSON_IsNumber(v) ? v->valuedouble : -1;
+	v = cJSON_GetObjectItemCaseSensitive(table, "TableSizeBytes");
+	d->size_bytes = cJSON_IsNumber(v) ? v->valuedouble : -1;
+
+	cJSON_ArrayForEach(key, cJSON_GetObjectItemCaseSensitive(table, "KeySchema"))
+	{
+		const char *name = maip_json_string(key, "AttributeName");
+		const char *type = maip_json_string(key, "KeyType");
+
+		if (name == NULL || type == NULL)
+			continue;
+		if (strcmp(type, "HASH") == 0)
+		{
+			d->hash_key = pstrdup(name);
+			d->hash_type = attribute_type(defs, name);
+		}
+		else if (strcmp(type, "RANGE") == 0)
+		{
+			d->range_key = pstrdup(name);
+			d->range_type = attribute_type(defs, name);
+		}
+	}
+	return d;
+}
+
+MaipTableDesc *
+maip_describe_table(MaipClient *client, const char *table)
+{
+	StringInfoData body;
+	cJSON	   *answer;
+	const cJSON *t;
+
+	initStringInfo(&body);
+	appendStringInfoString(&body, "{\"TableName\":");
+	maip_json_append_string(&body, table);
+	appendStringInfoChar(&body, '}');
+	answer = maip_call(client, "DescribeTable", &body, table);
+	t = cJSON_GetObjectItemCaseSensitive(answer, "Table");
+	if (!cJSON_IsObject(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_REPLY_HANDLE),
+				 errmsg("DynamoDB DescribeTable answer for \"%s\" has no Table object", table)));
+	return maip_parse_table_desc(t);
+}

@@ -1,0 +1,52 @@
+/*-------------------------------------------------------------------------
+ * request.h
+ *		DynamoDB operations over signed HTTP: the only module that knows
+ *		DynamoDB's wire protocol and its error types.
+ *-------------------------------------------------------------------------
+ */
+#ifndef MAIP_REQUEST_H
+#define MAIP_REQUEST_H
+
+#include "postgres.h"
+#include "foreign/foreign.h"
+#include "lib/stringinfo.h"
+
+#include "credentials.h"
+#include "json.h"
+#include "options.h"
+
+/* What one backend needs to talk to one server as one user. */
+typedef struct MaipClient
+{
+	char	   *server_name;
+	char	   *url;
+	char	   *host_header;	/* Host as signed: host[:port] */
+	char	   *path;
+	MaipServerOptions *sopts;
+	MaipCredentials *creds;
+
+	/* counters, for EXPLAIN ANALYZE */
+	int64		requests;		/* HTTP requests sent, retries included */
+	int64		retries;
+} MaipClient;
+
+/* The parts of DescribeTable the planner and executor use. */
+typedef struct MaipTableDesc
+{
+	char	   *table;
+	char	   *status;
+	double		item_count;
+	double		size_bytes;
+	char	   *hash_key;
+	char		hash_type;		/* 'S', 'N' or 'B' */
+	char	   *range_key;		/* NULL if the table has no sort key */
+	char		range_type;
+} MaipTableDesc;
+
+extern MaipClient *maip_client_create(ForeignServer *server, Oid userid);
+extern cJSON *maip_call(MaipClient *client, const char *operation,
+						const StringInfo body, const char *table);
+extern MaipTableDesc *maip_parse_table_desc(const cJSON *table);
+extern MaipTableDesc *maip_describe_table(MaipClient *client, const char *table);
+
+#endif							/* MAIP_REQUEST_H */

@@ -1,0 +1,19 @@
+/*-------------------------------------------------------------------------
+ * scan.h
+ *		Executing a DynamoDB read, one page at a time.
+ *-------------------------------------------------------------------------
+ */
+#ifndef MAIP_SCAN_H
+#define MAIP_SCAN_H
+
+#include "postgres.h"
+#include "commands/explain.h"
+#include "foreign/fdwapi.h"
+
+extern void maipBeginForeignScan(ForeignScanState *node, int eflags);
+extern TupleTableSlot *maipIterateForeignScan(ForeignScanState *node);
+extern void maipReScanForeignScan(ForeignScanState *node);
+extern void maipEndForeignScan(ForeignScanState *node);
+extern void maipExplainForeignScan(ForeignScanState *node, ExplainState *es);
+
+#endif							/* MAIP_SCAN_H */
