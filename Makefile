@@ -5,12 +5,16 @@ MODULE_big = maip_fdw
 OBJS = maip_fdw.o \
        src/options.o src/credentials.o src/sigv4.o src/http.o \
        src/request.o src/convert.o src/json.o src/planner.o src/scan.o
+# control plane (DBA functions, IMPORT FOREIGN SCHEMA)
+OBJS +=
 
 EXTENSION = maip_fdw
 DATA = sql/maip_fdw--0.1.sql
 PGFILEDESC = "maip_fdw - foreign data wrapper for Amazon DynamoDB"
 
 REGRESS = init types scan errors
+# control-plane tests
+REGRESS +=
 REGRESS_OPTS = --inputdir=.
 
 PG_CPPFLAGS = -I$(srcdir)/src $(shell pkg-config --cflags libcurl libcjson 2>/dev/null)
