@@ -470,3 +470,52 @@ maip_item_to_datum(const MaipConverter *cv, const cJSON *item)
 		return PointerGetDatum(cstring_to_text_with_len(buf.data, buf.len));
 	return call_input(cv, buf.data);
 }
+
+/*
+ * A PostgreSQL value as a DynamoDB AttributeValue of the given type
+ * (S, N, B, or T for BOOL), appended as JSON.  Numbers go as their exact
+ * decimal text; a number DynamoDB cannot hold (NaN, infinity) is an error.
+ */
+void
+maip_datum_to_av(StringInfo buf, Datum value, Oid typid, char type)
+{
+	Oid			outfunc;
+	bool		isvarlena;
+	char	   *s;
+
+	if (type == 'T')
+	{
+		appendStringInfoString(buf, DatumGetBool(value) ? "{\"BOOL\":true}" : "{\"BOOL\":false}");
+		return;
+	}
+	if (type == 'B')
+	{
+		bytea	   *b = DatumGetByteaPP(value);
+		int			len = VARSIZE_ANY_EXHDR(b);
+		char	   *enc = palloc(pg_b64_enc_len(len) + 1);
+		int			n = pg_b64_encode(VARDATA_ANY(b), len, enc, pg_b64_enc_len(len));
+
+		enc[Max(n, 0)] = '\0';
+		appendStringInfoString(buf, "{\"B\":\"");
+		appendStringInfoString(buf, enc);
+		appendStringInfoString(buf, "\"}");
+		return;
+	}
+	getTypeOutputInfo(typid, &outfunc, &isvarlena);
+	s = OidOutputFunctionCall(outfunc, value);
+	if (type == 'N')
+	{
+		if (!is_json_number(s))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("cannot compare with %s in DynamoDB", s),
+					 errdetail("DynamoDB numbers are finite decimals.")));
+		appendStringInfoString(buf, "{\"N\":\"");
+		appendStringInfoString(buf, s);
+		appendStringInfoString(buf, "\"}");
+		return;
+	}
+	appendStringInfoString(buf, "{\"S\":");
+	escape_json(buf, s);
+	appendStringInfoChar(buf, '}');
+}

@@ -47,5 +47,6 @@ extern void maip_av_to_plain_json(StringInfo buf, const cJSON *av);
 extern void maip_item_to_plain_json(StringInfo buf, const cJSON *item);
 extern bool maip_av_unwrap(const cJSON *av, const char **tag, const cJSON **value);
 extern void maip_av_to_display(StringInfo buf, const cJSON *av);
+extern void maip_datum_to_av(StringInfo buf, Datum value, Oid typid, char type);
 
 #endif							/* MAIP_CONVERT_H */

@@ -57,11 +57,13 @@ static const MaipOption valid_options[] = {
 	{"max_retries", ForeignServerRelationId, check_retries, false},
 	{"ambient_credentials", ForeignServerRelationId, check_bool, true},
 	{"ca_file", ForeignServerRelationId, check_nonempty, true},
+	{"consistent_read", ForeignServerRelationId, check_bool, false},
 	{"access_key_id", UserMappingRelationId, check_access_key, false},
 	{"secret_access_key", UserMappingRelationId, check_nonempty, false},
 	{"session_token", UserMappingRelationId, check_nonempty, false},
 	{"table", ForeignTableRelationId, check_table_name, false},
 	{"page_size", ForeignTableRelationId, check_page_size, false},
+	{"consistent_read", ForeignTableRelationId, check_bool, false},
 	{"attribute", AttributeRelationId, check_nonempty, false},
 	{"item", AttributeRelationId, check_bool, false},
 	{NULL, InvalidOid, NULL, false}
@@ -373,9 +375,17 @@ MaipTableOptions *
 maip_get_table_options(Oid foreigntableid)
 {
 	ForeignTable *ft = GetForeignTable(foreigntableid);
+	ForeignServer *server = GetForeignServer(ft->serverid);
 	MaipTableOptions *opts = palloc0(sizeof(MaipTableOptions));
 	ListCell   *lc;
 
+	foreach(lc, server->options)
+	{
+		DefElem    *def = lfirst_node(DefElem, lc);
+
+		if (strcmp(def->defname, "consistent_read") == 0)
+			opts->consistent_read = defGetBoolean(def);
+	}
 	foreach(lc, ft->options)
 	{
 		DefElem    *def = lfirst_node(DefElem, lc);
@@ -384,6 +394,8 @@ maip_get_table_options(Oid foreigntableid)
 			opts->table = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "page_size") == 0)
 			opts->page_size = atoi(defGetString(def));
+		else if (strcmp(def->defname, "consistent_read") == 0)
+			opts->consistent_read = defGetBoolean(def);
 	}
 	if (opts->table == NULL)
 		ereport(ERROR,

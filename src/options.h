@@ -36,6 +36,7 @@ typedef struct MaipTableOptions
 {
 	char	   *table;				/* DynamoDB table name */
 	int			page_size;			/* Limit per Scan request, 0 = let DynamoDB decide (1 MB) */
+	bool		consistent_read;	/* table option, else the server's, else false */
 } MaipTableOptions;
 
 extern void maip_validate_option_list(List *options, Oid catalog);

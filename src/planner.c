@@ -2,12 +2,15 @@
  * planner.c
  *		Sizes, paths and plans for DynamoDB foreign tables.
  *
- * Table statistics come from DescribeTable (ItemCount, TableSizeBytes),
- * cached per backend for a minute so that planning a query does not cost
- * a round trip each time.  Until key conditions are pushed down, every
- * read is a paginated Scan and all quals are checked locally; the plan
- * still asks only for the attributes the query uses (ProjectionExpression)
- * and uses Select COUNT when it uses none.
+ * Table statistics and the key schema come from DescribeTable (ItemCount,
+ * TableSizeBytes, KeySchema), cached per backend for a minute so that
+ * planning a query does not cost a round trip each time.  deparse.c picks
+ * the request for a set of quals (GetItem, BatchGetItem, Query or Scan);
+ * this file costs it, adds parameterized paths so that a join can look
+ * the foreign side up by key per outer row, declares the order a Query
+ * returns (ScanIndexForward) as pathkeys, and packs the choice into
+ * fdw_private.  Only the attributes the query uses are requested
+ * (ProjectionExpression), and Select COUNT when it uses none.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -17,11 +20,14 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/sysattr.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
+#include "commands/defrem.h"
 #include "foreign/foreign.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "optimizer/optimizer.h"
+#include "optimizer/paths.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
@@ -31,6 +37,7 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
+#include "deparse.h"
 #include "options.h"
 #include "planner.h"
 #include "request.h"
@@ -39,17 +46,10 @@
 #define DEFAULT_ITEM_COUNT 1000.0
 #define DEFAULT_ITEM_BYTES 400.0
 #define DYNAMODB_PAGE_BYTES (1024.0 * 1024.0)
-#define REQUEST_COST 100.0		/* one round trip, in seq_page_cost units */
+#define REQUEST_COST 25.0		/* one round trip, in seq_page_cost units */
+#define TRANSFER_COST_PER_8K 1.0	/* reading 8 kB of items, like a page */
 #define ITEM_CPU_COST 0.005		/* parsing and converting one item */
-
-/* Planner state for one foreign relation (baserel->fdw_private). */
-typedef struct MaipRelInfo
-{
-	MaipTableOptions *topts;
-	MaipTableDesc *desc;		/* NULL when DescribeTable was not allowed */
-	double		item_count;
-	double		item_bytes;
-} MaipRelInfo;
+#define BATCH_GET_KEYS 100		/* keys per BatchGetItem request */
 
 /* One cached DescribeTable answer. */
 typedef struct TableDescCacheEntry
@@ -133,23 +133,34 @@ cached_table_desc(ForeignServer *server, Oid userid, const char *table)
 	MemoryContextSwitchTo(oldcxt);
 	return entry->desc;
 }
-
-/* An "item" column must be able to hold a JSON document. */
+/*
+ * The foreign table's columns with their options; an "item" column must
+ * be able to hold a JSON document.
+ */
 static void
-check_item_columns(Relation rel)
+load_columns(MaipRelInfo *info, Relation rel)
 {
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 
+	info->ncolumns = tupdesc->natts;
+	info->columns = palloc0(sizeof(MaipColumn) * Max(tupdesc->natts, 1));
 	for (int i = 0; i < tupdesc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+		MaipColumn *col = &info->columns[i];
 		MaipColumnOptions *copts;
 		Oid			base;
 
+		col->dropped = att->attisdropped;
 		if (att->attisdropped)
 			continue;
 		copts = maip_get_column_options(RelationGetRelid(rel), att->attnum,
 										NameStr(att->attname));
+		col->name = pstrdup(NameStr(att->attname));
+		col->attribute = copts->attribute;
+		col->is_item = copts->is_item;
+		col->typid = att->atttypid;
+		col->collid = att->attcollation;
 		base = getBaseType(att->atttypid);
 		if (copts->is_item && base != JSONOID && base != JSONBOID && base != TEXTOID)
 			ereport(ERROR,
@@ -174,7 +185,7 @@ maipGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 	info->topts = maip_get_table_options(foreigntableid);
 
 	rel = table_open(foreigntableid, NoLock);
-	check_item_columns(rel);
+	load_columns(info, rel);
 	table_close(rel, NoLock);
 
 	info->desc = cached_table_desc(server, userid, info->topts->table);
@@ -192,37 +203,208 @@ maipGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 	baserel->rows = clamp_row_est(info->item_count * sel);
 }
 
-void
-maipGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
+/* requests * round trip + bytes moved + items parsed */
+static Cost
+request_cost(double requests, double items, double item_bytes)
 {
-	MaipRelInfo *info = baserel->fdw_private;
-	double		pages = ceil(info->item_count * info->item_bytes / DYNAMODB_PAGE_BYTES);
-	Cost		startup_cost = REQUEST_COST;
-	Cost		total_cost;
+	return requests * REQUEST_COST +
+		items * item_bytes / 8192.0 * TRANSFER_COST_PER_8K +
+		items * (cpu_tuple_cost + ITEM_CPU_COST);
+}
 
-	if (info->topts->page_size > 0)
-		pages = Max(pages, ceil(info->item_count / info->topts->page_size));
-	pages = Max(pages, 1.0);
-	total_cost = startup_cost + (pages - 1) * REQUEST_COST +
-		info->item_count * (cpu_tuple_cost + ITEM_CPU_COST) +
-		baserel->baserestrictcost.per_tuple * info->item_count;
+/* Cost of one execution of the access; items_read is what DynamoDB reads for it. */
+static void
+cost_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, MaipAccess *a,
+			Cost *startup, Cost *total)
+{
+	double		items_read;
+	double		requests;
+	Selectivity key_sel;
 
+	switch (a->op)
+	{
+		case MAIP_GETITEM:
+			items_read = 1;
+			requests = 1;
+			break;
+		case MAIP_BATCHGET:
+			items_read = a->nkeys;
+			requests = ceil(a->nkeys / BATCH_GET_KEYS);
+			break;
+		case MAIP_QUERY:
+		case MAIP_MULTIQUERY:
+			key_sel = clauselist_selectivity(root, a->remote_conds, baserel->relid, JOIN_INNER, NULL);
+			items_read = clamp_row_est(info->item_count * key_sel);
+			requests = Max(1.0, ceil(items_read * info->item_bytes / DYNAMODB_PAGE_BYTES));
+			if (a->op == MAIP_MULTIQUERY)
+				requests = Max(requests, a->nkeys);
+			break;
+		default:
+			items_read = info->item_count;
+			requests = Max(1.0, ceil(items_read * info->item_bytes / DYNAMODB_PAGE_BYTES));
+			if (info->topts->page_size > 0)
+				requests = Max(requests, ceil(items_read / info->topts->page_size));
+			break;
+	}
+	*startup = REQUEST_COST;
+	*total = request_cost(requests, items_read, info->item_bytes) +
+		baserel->baserestrictcost.per_tuple * items_read;
+}
+
+/*
+ * The query's first ORDER BY key, if a Query returns rows in that order:
+ * the sort key, compared as DynamoDB compares it (bytes for S: "C"
+ * collation only).
+ */
+static List *
+sort_key_pathkeys(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info)
+{
+	PathKey    *pk;
+	EquivalenceClass *ec;
+	ListCell   *lc;
+
+	if (root->query_pathkeys == NIL || info->desc == NULL || info->desc->range_key == NULL)
+		return NIL;
+	pk = linitial(root->query_pathkeys);
+	ec = pk->pk_eclass;
+	if (ec->ec_has_volatile)
+		return NIL;
+	foreach(lc, ec->ec_members)
+	{
+		EquivalenceMember *em = lfirst(lc);
+		Expr	   *e = em->em_expr;
+		Var		   *var;
+		MaipColumn *col;
+		Oid			opclass;
+
+		while (IsA(e, RelabelType))
+			e = ((RelabelType *) e)->arg;
+		if (!IsA(e, Var))
+			continue;
+		var = (Var *) e;
+		if (var->varno != baserel->relid || var->varattno <= 0 || var->varattno > info->ncolumns)
+			continue;
+		col = &info->columns[var->varattno - 1];
+		if (col->dropped || col->is_item || strcmp(col->attribute, info->desc->range_key) != 0 ||
+			maip_natural_type(col->typid) != info->desc->range_type)
+			continue;
+		opclass = GetDefaultOpClass(col->typid, BTREE_AM_OID);
+		if (!OidIsValid(opclass) || get_opclass_family(opclass) != pk->pk_opfamily)
+			continue;
+		if (info->desc->range_type == 'S' && !maip_collation_is_c(ec->ec_collation))
+			continue;
+		return list_make1(pk);
+	}
+	return NIL;
+}
+
+static void
+add_access_path(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
+				MaipAccess *a, double rows, List *pathkeys, Relids required_outer)
+{
+	Cost		startup;
+	Cost		total;
+
+	cost_access(root, baserel, info, a, &startup, &total);
 	add_path(baserel, (Path *)
-			 create_foreignscan_path(root, baserel, NULL, baserel->rows,
-									 startup_cost, total_cost,
-									 NIL, NULL, NULL,
+			 create_foreignscan_path(root, baserel, NULL, rows, startup, total,
+									 pathkeys, required_outer, NULL,
 #if PG_VERSION_NUM >= 170000
 									 NIL,
 #endif
 									 NIL));
 }
 
+/* EquivalenceClass members that are our partition-key column. */
+static bool
+is_partition_key_member(PlannerInfo *root, RelOptInfo *rel, EquivalenceClass *ec,
+						EquivalenceMember *em, void *arg)
+{
+	MaipRelInfo *info = arg;
+	Expr	   *e = em->em_expr;
+	Var		   *var;
+	MaipColumn *col;
+
+	while (IsA(e, RelabelType))
+		e = ((RelabelType *) e)->arg;
+	if (!IsA(e, Var))
+		return false;
+	var = (Var *) e;
+	if (var->varno != rel->relid || var->varattno <= 0 || var->varattno > info->ncolumns)
+		return false;
+	col = &info->columns[var->varattno - 1];
+	return !col->dropped && !col->is_item &&
+		strcmp(col->attribute, info->desc->hash_key) == 0 &&
+		maip_natural_type(col->typid) == info->desc->hash_type;
+}
+
+/*
+ * Paths that look the partition key up per outer row, for joins such as
+ * local.merchant_id = merchant_analytics.merchant_id: a nested loop then
+ * runs one Query (or GetItem) per outer row instead of a full Scan.
+ */
+static void
+add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info)
+{
+	List	   *candidates;
+	ListCell   *lc;
+
+	if (info->desc == NULL || info->desc->hash_key == NULL)
+		return;
+	candidates = generate_implied_equalities_for_column(root, baserel,
+														is_partition_key_member, info,
+														baserel->lateral_referencers);
+	foreach(lc, baserel->joininfo)
+	{
+		RestrictInfo *rinfo = lfirst(lc);
+
+		if (!rinfo->pseudoconstant && !rinfo->outerjoin_delayed)
+			candidates = lappend(candidates, rinfo);
+	}
+
+	foreach(lc, candidates)
+	{
+		RestrictInfo *rinfo = lfirst(lc);
+		Relids		required_outer;
+		ParamPathInfo *ppi;
+		MaipAccess *a;
+
+		if (!join_clause_is_movable_to(rinfo, baserel))
+			continue;
+		required_outer = bms_difference(rinfo->clause_relids, baserel->relids);
+		if (bms_is_empty(required_outer) || bms_overlap(required_outer, baserel->lateral_relids))
+			continue;
+		ppi = get_baserel_parampathinfo(root, baserel, required_outer);
+		a = maip_choose_access(root, baserel, info,
+							   list_concat_copy(baserel->baserestrictinfo, ppi->ppi_clauses));
+		if (a->op != MAIP_GETITEM && a->op != MAIP_QUERY)
+			continue;
+		add_access_path(root, baserel, info, a, ppi->ppi_rows, NIL, required_outer);
+	}
+}
+
+void
+maipGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
+{
+	MaipRelInfo *info = baserel->fdw_private;
+	MaipAccess *a = maip_choose_access(root, baserel, info, baserel->baserestrictinfo);
+
+	add_access_path(root, baserel, info, a, baserel->rows, NIL, NULL);
+	if (a->op == MAIP_QUERY)
+	{
+		List	   *pathkeys = sort_key_pathkeys(root, baserel, info);
+
+		if (pathkeys != NIL)
+			add_access_path(root, baserel, info, a, baserel->rows, pathkeys, NULL);
+	}
+	add_parameterized_paths(root, baserel, info);
+}
+
 /* The attnums (1-based) whose values the query needs, or all of them for a whole-row reference. */
 static List *
-retrieved_attnums(RelOptInfo *baserel, Relation rel, List *local_quals)
+retrieved_attnums(RelOptInfo *baserel, MaipRelInfo *info, List *local_quals)
 {
 	Bitmapset  *attrs = NULL;
-	TupleDesc	tupdesc = RelationGetDescr(rel);
 	bool		whole_row;
 	List	   *result = NIL;
 
@@ -230,9 +412,9 @@ retrieved_attnums(RelOptInfo *baserel, Relation rel, List *local_quals)
 	pull_varattnos((Node *) local_quals, baserel->relid, &attrs);
 	whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, attrs);
 
-	for (int i = 1; i <= tupdesc->natts; i++)
+	for (int i = 1; i <= info->ncolumns; i++)
 	{
-		if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
+		if (info->columns[i - 1].dropped)
 			continue;
 		if (whole_row || bms_is_member(i - FirstLowInvalidHeapAttributeNumber, attrs))
 			result = lappend_int(result, i);
@@ -240,43 +422,87 @@ retrieved_attnums(RelOptInfo *baserel, Relation rel, List *local_quals)
 	return result;
 }
 
-/*
- * The Scan request as JSON, without the paging token.  Attribute names go
- * into ExpressionAttributeNames as #cN placeholders: names such as
- * "status" (reserved) or "a.b" (a path) are then taken literally.
- */
-static char *
-build_scan_request(const char *table, List *attributes, bool need_whole_item,
-				   bool count_only, int page_size)
+static int
+find_name(List *names, const char *attribute)
 {
-	StringInfoData buf;
 	ListCell   *lc;
-	int			i;
+	int			i = 0;
 
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "{\"TableName\":");
-	maip_json_append_string(&buf, table);
-	if (count_only)
-		appendStringInfoString(&buf, ",\"Select\":\"COUNT\"");
-	else if (!need_whole_item && attributes != NIL)
+	foreach(lc, names)
 	{
-		appendStringInfoString(&buf, ",\"ProjectionExpression\":\"");
-		for (i = 0; i < list_length(attributes); i++)
-			appendStringInfo(&buf, "%s#c%d", i ? "," : "", i);
-		appendStringInfoString(&buf, "\",\"ExpressionAttributeNames\":{");
-		i = 0;
-		foreach(lc, attributes)
-		{
-			appendStringInfo(&buf, "%s\"#c%d\":", i ? "," : "", i);
-			maip_json_append_string(&buf, strVal(lfirst(lc)));
-			i++;
-		}
-		appendStringInfoChar(&buf, '}');
+		if (strcmp(strVal(lfirst(lc)), attribute) == 0)
+			return i;
+		i++;
 	}
-	if (page_size > 0)
-		appendStringInfo(&buf, ",\"Limit\":%d", page_size);
-	appendStringInfoString(&buf, ",\"ReturnConsumedCapacity\":\"TOTAL\"}");
-	return buf.data;
+	return -1;
+}
+
+/*
+ * ProjectionExpression: the name indexes of the attributes to read, or NIL
+ * for whole items.  The key is always read, so that conversion errors can
+ * name the item.
+ */
+static List *
+projection_names(MaipAccess *a, MaipRelInfo *info, List *attnums, bool *whole_item)
+{
+	List	   *proj = NIL;
+	ListCell   *lc;
+
+	*whole_item = false;
+	foreach(lc, attnums)
+	{
+		MaipColumn *col = &info->columns[lfirst_int(lc) - 1];
+		int			n;
+
+		if (col->is_item)
+		{
+			*whole_item = true;
+			return NIL;
+		}
+		if ((n = find_name(a->names, col->attribute)) < 0)
+		{
+			a->names = lappend(a->names, makeString(col->attribute));
+			n = list_length(a->names) - 1;
+		}
+		proj = list_append_unique_int(proj, n);
+	}
+	if (info->desc && info->desc->hash_key)
+	{
+		const char *keys[2] = {info->desc->hash_key, info->desc->range_key};
+
+		for (int k = 0; k < 2; k++)
+		{
+			int			n;
+
+			if (keys[k] == NULL)
+				continue;
+			if ((n = find_name(a->names, keys[k])) < 0)
+			{
+				a->names = lappend(a->names, makeString(pstrdup(keys[k])));
+				n = list_length(a->names) - 1;
+			}
+			proj = list_append_unique_int(proj, n);
+		}
+	}
+	return proj;
+}
+
+/*
+ * Send SQL's LIMIT as DynamoDB's Limit only when it is exact: nothing is
+ * filtered after DynamoDB counts (no filter, no local qual), this is the
+ * only relation, and rows come in the order the query wants.
+ */
+static int
+pushed_limit(PlannerInfo *root, RelOptInfo *baserel, MaipAccess *a, List *pathkeys)
+{
+	if (root->limit_tuples <= 0 || root->limit_tuples > 1000000 ||
+		a->local_conds != NIL || a->filter != NULL ||
+		(a->op != MAIP_SCAN && a->op != MAIP_QUERY) ||
+		bms_membership(root->all_baserels) != BMS_SINGLETON ||
+		root->parse->hasAggs || root->parse->groupClause || root->hasHavingQual ||
+		(root->query_pathkeys != NIL && !pathkeys_contained_in(root->query_pathkeys, pathkeys)))
+		return 0;
+	return (int) root->limit_tuples;
 }
 
 ForeignScan *
@@ -285,69 +511,52 @@ maipGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				   Plan *outer_plan)
 {
 	MaipRelInfo *info = baserel->fdw_private;
-	List	   *local_quals = extract_actual_clauses(scan_clauses, false);
-	Relation	rel = table_open(foreigntableid, NoLock);
-	List	   *attnums = retrieved_attnums(baserel, rel, local_quals);
-	List	   *attributes = NIL;
+	MaipAccess *a = maip_choose_access(root, baserel, info, scan_clauses);
+	List	   *local_quals = extract_actual_clauses(a->local_conds, false);
+	List	   *attnums = retrieved_attnums(baserel, info, local_quals);
 	List	   *key_attrs = NIL;
-	bool		need_whole_item = false;
-	bool		count_only = (attnums == NIL);
-	ListCell   *lc;
-	char	   *request;
+	List	   *proj;
+	bool		whole_item;
+	int			flags = 0;
 	List	   *fdw_private;
 
-	foreach(lc, attnums)
+	if (attnums == NIL && (a->op == MAIP_SCAN || a->op == MAIP_QUERY || a->op == MAIP_MULTIQUERY))
+		flags |= MAIP_FLAG_COUNT_ONLY;
+	proj = (flags & MAIP_FLAG_COUNT_ONLY) ? NIL : projection_names(a, info, attnums, &whole_item);
+	if (best_path->path.pathkeys != NIL)
 	{
-		int			attnum = lfirst_int(lc);
-		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), attnum - 1);
-		MaipColumnOptions *copts = maip_get_column_options(foreigntableid, attnum,
-														   NameStr(att->attname));
-		ListCell   *lc2;
-		bool		dup = false;
+		PathKey    *pk = linitial(best_path->path.pathkeys);
 
-		if (copts->is_item)
-		{
-			need_whole_item = true;
-			continue;
-		}
-		foreach(lc2, attributes)
-			if (strcmp(strVal(lfirst(lc2)), copts->attribute) == 0)
-				dup = true;
-		if (!dup)
-			attributes = lappend(attributes, makeString(copts->attribute));
+		if (pk->pk_strategy == BTGreaterStrategyNumber)
+			flags |= MAIP_FLAG_BACKWARD;
 	}
-	table_close(rel, NoLock);
+	if (info->topts->consistent_read)
+		flags |= MAIP_FLAG_CONSISTENT;
 
-	/* the key is also read, so that conversion errors can name the item */
 	if (info->desc && info->desc->hash_key)
 	{
 		key_attrs = list_make1(makeString(info->desc->hash_key));
 		if (info->desc->range_key)
 			key_attrs = lappend(key_attrs, makeString(info->desc->range_key));
 	}
-	if (!count_only && !need_whole_item)
-		foreach(lc, key_attrs)
-		{
-			ListCell   *lc2;
-			bool		dup = false;
 
-			foreach(lc2, attributes)
-				if (strcmp(strVal(lfirst(lc2)), strVal(lfirst(lc))) == 0)
-					dup = true;
-			if (!dup)
-				attributes = lappend(attributes, lfirst(lc));
-		}
+	fdw_private = NIL;
+	fdw_private = lappend(fdw_private, makeInteger(a->op));
+	fdw_private = lappend(fdw_private, makeString(info->topts->table));
+	fdw_private = lappend(fdw_private, makeString(a->key_condition ? a->key_condition : ""));
+	fdw_private = lappend(fdw_private, makeString(a->filter ? a->filter : ""));
+	fdw_private = lappend(fdw_private, a->names);
+	fdw_private = lappend(fdw_private, makeString(a->value_types.data));
+	fdw_private = lappend(fdw_private, list_make4_int(a->hash_name, a->hash_value,
+													  a->range_name, a->range_value));
+	fdw_private = lappend(fdw_private, proj);
+	fdw_private = lappend(fdw_private, attnums);
+	fdw_private = lappend(fdw_private, key_attrs);
+	fdw_private = lappend(fdw_private, makeInteger(flags));
+	fdw_private = lappend(fdw_private,
+						  makeInteger(pushed_limit(root, baserel, a, best_path->path.pathkeys)));
+	fdw_private = lappend(fdw_private, makeInteger(info->topts->page_size));
 
-	request = build_scan_request(info->topts->table, attributes, need_whole_item,
-								 count_only, info->topts->page_size);
-
-	fdw_private = list_make5(makeString("Scan"),
-							 makeString(info->topts->table),
-							 makeString(request),
-							 attnums,
-							 key_attrs);
-	fdw_private = lappend(fdw_private, makeInteger(count_only ? 1 : 0));
-
-	return make_foreignscan(tlist, local_quals, baserel->relid, NIL,
+	return make_foreignscan(tlist, local_quals, baserel->relid, a->values,
 							fdw_private, NIL, NIL, outer_plan);
 }

@@ -12,17 +12,29 @@
 
 /*
  * What travels from planner to executor in ForeignScan.fdw_private,
- * indexed by this enum (as postgres_fdw's FdwScanPrivateIndex).
+ * indexed by this enum (as postgres_fdw's FdwScanPrivateIndex).  The
+ * values (:v<i>) travel as ForeignScan.fdw_exprs, evaluated per scan.
  */
 enum FdwScanPrivateIndex
 {
-	FdwScanPrivateOperation,	/* String: "Scan" */
+	FdwScanPrivateOperation,	/* Integer: MaipOperation */
 	FdwScanPrivateTable,		/* String: DynamoDB table name */
-	FdwScanPrivateRequest,		/* String: request JSON without paging token */
-	FdwScanPrivateRetrieved,	/* List of Integer attnums whose values are read */
-	FdwScanPrivateKeyAttrs,		/* List of String: partition key, sort key (may be empty) */
-	FdwScanPrivateCountOnly		/* Integer: 1 when no attribute is needed (Select COUNT) */
+	FdwScanPrivateKeyCondition, /* String: KeyConditionExpression, "" if none */
+	FdwScanPrivateFilter,		/* String: FilterExpression, "" if none */
+	FdwScanPrivateNames,		/* List of String: attribute names, #n<i> */
+	FdwScanPrivateValueTypes,	/* String: DynamoDB type letter per value (S N B T) */
+	FdwScanPrivateKeyRefs,		/* IntList: hash name, hash value, range name, range value */
+	FdwScanPrivateProjection,	/* IntList: name indexes to read; empty = whole items */
+	FdwScanPrivateRetrieved,	/* IntList: attnums whose values are read */
+	FdwScanPrivateKeyAttrs,		/* List of String: partition key, sort key */
+	FdwScanPrivateFlags,		/* Integer: MAIP_FLAG_* */
+	FdwScanPrivateLimit,		/* Integer: DynamoDB Limit, 0 for none */
+	FdwScanPrivatePageSize		/* Integer: table option page_size, 0 for none */
 };
+
+#define MAIP_FLAG_COUNT_ONLY	1	/* Select COUNT: no attribute needed */
+#define MAIP_FLAG_BACKWARD		2	/* ScanIndexForward false */
+#define MAIP_FLAG_CONSISTENT	4	/* ConsistentRead true */
 
 extern void maipGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid);
 extern void maipGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid);

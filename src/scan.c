@@ -17,10 +17,16 @@
 #include "foreign/foreign.h"
 #include "miscadmin.h"
 #include "nodes/execnodes.h"
+#include "nodes/nodeFuncs.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/ruleutils.h"
 #include "utils/rel.h"
 
 #include "convert.h"
+#include "deparse.h"
+#include "http.h"
 #include "options.h"
 #include "planner.h"
 #include "request.h"
@@ -39,22 +45,43 @@ typedef struct ScanColumn
 typedef struct MaipScanState
 {
 	MaipClient *client;
-	char	   *operation;
-	char	   *table;
-	char	   *request;		/* JSON without the paging token */
-	bool		count_only;
+	MaipOperation op;
+	const char *table;
+	const char *key_condition;	/* NULL if none */
+	const char *filter;			/* NULL if none */
+	List	   *names;			/* String, #n<i> */
+	const char *value_types;	/* S N B T per value */
+	int			hash_name;
+	int			hash_value;
+	int			range_name;
+	int			range_value;
+	char	   *projection;		/* "#n3,#n4", or NULL for whole items */
+	char	   *expr_names_json;	/* ExpressionAttributeNames for Scan/Query, or "" */
+	char	   *proj_names_json;	/* ... for GetItem/BatchGetItem (projection only), or "" */
+	int			flags;
+	int			limit;			/* DynamoDB Limit, 0 for none */
 	List	   *key_attrs;		/* String names, for error messages */
+	List	   *value_states;	/* ExprState per value */
 
 	ScanColumn *columns;
 	int			ncolumns;
 	int			item_column;	/* index into columns, or -1 */
 
+	MemoryContext values_cxt;	/* evaluated values and key lists, reset per rescan */
 	MemoryContext page_cxt;		/* the current page, reset per page */
 	MemoryContext item_cxt;		/* values of the current row, reset per row */
 
+	/* per (re)scan */
+	bool		prepared;		/* values evaluated */
+	bool		no_match;		/* a value is NULL: no row can match */
+	bool		done;
+	char	  **value_avs;		/* AttributeValue JSON per scalar value */
+	List	   *keys;			/* MULTIQUERY: partition-key AVs; BATCHGET: key objects */
+	int			key_pos;
+	List	   *unprocessed;	/* BATCHGET: keys DynamoDB asked us to send again */
+	int			unprocessed_rounds;
+
 	char	   *start_key;		/* LastEvaluatedKey JSON of the last page, or NULL */
-	bool		started;
-	bool		last_page;
 	const cJSON *next_item;
 	int64		count_left;		/* rows still to emit from a Select COUNT page */
 
@@ -113,6 +140,104 @@ init_columns(MaipScanState *st, Relation rel, List *attnums)
 	}
 }
 
+/* Does the expression text use placeholder #n<i>? */
+static bool
+uses_name(const char *expr, int i)
+{
+	char		tok[16];
+	const char *p = expr;
+	int			len;
+
+	if (expr == NULL)
+		return false;
+	len = snprintf(tok, sizeof(tok), "#n%d", i);
+	while ((p = strstr(p, tok)) != NULL)
+	{
+		p += len;
+		if (!(*p >= '0' && *p <= '9'))
+			return true;
+	}
+	return false;
+}
+
+/* ,"ExpressionAttributeNames":{...} for the names these expressions use, or "". */
+static char *
+names_json(List *names, const char *e1, const char *e2, const char *e3)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+	int			i = 0;
+	bool		any = false;
+
+	initStringInfo(&buf);
+	foreach(lc, names)
+	{
+		if (uses_name(e1, i) || uses_name(e2, i) || uses_name(e3, i))
+		{
+			appendStringInfoString(&buf, any ? "," : ",\"ExpressionAttributeNames\":{");
+			appendStringInfo(&buf, "\"#n%d\":", i);
+			maip_json_append_string(&buf, strVal(lfirst(lc)));
+			any = true;
+		}
+		i++;
+	}
+	if (any)
+		appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+static char *
+projection_expression(List *projection)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	if (projection == NIL)
+		return NULL;
+	initStringInfo(&buf);
+	foreach(lc, projection)
+		appendStringInfo(&buf, "%s#n%d", buf.len ? "," : "", lfirst_int(lc));
+	return buf.data;
+}
+
+static const char *
+nonempty_or_null(Node *n)
+{
+	const char *s = strVal(n);
+
+	return s[0] ? s : NULL;
+}
+
+/* Unpack fdw_private (also for EXPLAIN without ANALYZE). */
+static void
+read_plan(MaipScanState *st, ForeignScan *fsplan)
+{
+	List	   *priv = fsplan->fdw_private;
+	List	   *keyrefs = list_nth(priv, FdwScanPrivateKeyRefs);
+	int			page_size;
+
+	st->op = (MaipOperation) intVal(list_nth(priv, FdwScanPrivateOperation));
+	st->table = strVal(list_nth(priv, FdwScanPrivateTable));
+	st->key_condition = nonempty_or_null(list_nth(priv, FdwScanPrivateKeyCondition));
+	st->filter = nonempty_or_null(list_nth(priv, FdwScanPrivateFilter));
+	st->names = list_nth(priv, FdwScanPrivateNames);
+	st->value_types = strVal(list_nth(priv, FdwScanPrivateValueTypes));
+	st->hash_name = list_nth_int(keyrefs, 0);
+	st->hash_value = list_nth_int(keyrefs, 1);
+	st->range_name = list_nth_int(keyrefs, 2);
+	st->range_value = list_nth_int(keyrefs, 3);
+	st->projection = projection_expression(list_nth(priv, FdwScanPrivateProjection));
+	st->key_attrs = list_nth(priv, FdwScanPrivateKeyAttrs);
+	st->flags = intVal(list_nth(priv, FdwScanPrivateFlags));
+	st->limit = intVal(list_nth(priv, FdwScanPrivateLimit));
+	page_size = intVal(list_nth(priv, FdwScanPrivatePageSize));
+	if (st->limit == 0 || (page_size > 0 && page_size < st->limit))
+		st->limit = page_size;
+	st->expr_names_json = names_json(st->names, st->key_condition, st->filter,
+									 (st->flags & MAIP_FLAG_COUNT_ONLY) ? NULL : st->projection);
+	st->proj_names_json = names_json(st->names, st->projection, NULL, NULL);
+}
+
 void
 maipBeginForeignScan(ForeignScanState *node, int eflags)
 {
@@ -122,11 +247,7 @@ maipBeginForeignScan(ForeignScanState *node, int eflags)
 	ForeignTable *ft;
 
 	node->fdw_state = st;
-	st->operation = strVal(list_nth(fsplan->fdw_private, FdwScanPrivateOperation));
-	st->table = strVal(list_nth(fsplan->fdw_private, FdwScanPrivateTable));
-	st->request = strVal(list_nth(fsplan->fdw_private, FdwScanPrivateRequest));
-	st->key_attrs = (List *) list_nth(fsplan->fdw_private, FdwScanPrivateKeyAttrs);
-	st->count_only = intVal(list_nth(fsplan->fdw_private, FdwScanPrivateCountOnly)) != 0;
+	read_plan(st, fsplan);
 
 	/* EXPLAIN without ANALYZE: no connection, no conversion state */
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
@@ -136,11 +257,269 @@ maipBeginForeignScan(ForeignScanState *node, int eflags)
 	st->client = maip_client_create(GetForeignServer(ft->serverid), scan_user(node));
 	init_columns(st, node->ss.ss_currentRelation,
 				 (List *) list_nth(fsplan->fdw_private, FdwScanPrivateRetrieved));
+	st->value_states = ExecInitExprList(fsplan->fdw_exprs, (PlanState *) node);
 
+	st->values_cxt = AllocSetContextCreate(estate->es_query_cxt, "maip_fdw values",
+										   ALLOCSET_SMALL_SIZES);
 	st->page_cxt = AllocSetContextCreate(estate->es_query_cxt, "maip_fdw page",
 										 ALLOCSET_DEFAULT_SIZES);
 	st->item_cxt = AllocSetContextCreate(estate->es_query_cxt, "maip_fdw row",
 										 ALLOCSET_SMALL_SIZES);
+}
+
+/* Partition-key values of an array (IN list), as AVs, NULLs dropped, duplicates removed. */
+static List *
+array_key_avs(Datum arraydatum, Oid arraytype, char type)
+{
+	Oid			elemtype = get_element_type(arraytype);
+	int16		elmlen;
+	bool		elmbyval;
+	char		elmalign;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	List	   *result = NIL;
+
+	get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
+	deconstruct_array(DatumGetArrayTypeP(arraydatum), elemtype, elmlen, elmbyval, elmalign,
+					  &elems, &nulls, &n);
+	for (int i = 0; i < n; i++)
+	{
+		StringInfoData av;
+		ListCell   *lc;
+		bool		dup = false;
+
+		if (nulls[i])
+			continue;
+		initStringInfo(&av);
+		maip_datum_to_av(&av, elems[i], elemtype, type);
+		foreach(lc, result)
+			if (strcmp(lfirst(lc), av.data) == 0)
+				dup = true;
+		if (!dup)
+			result = lappend(result, av.data);
+	}
+	return result;
+}
+
+/* Evaluate the values (constants and parameters) for this execution. */
+static void
+prepare_values(MaipScanState *st, ExprContext *econtext)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->values_cxt);
+	int			nvalues = list_length(st->value_states);
+	ListCell   *lc;
+	int			i = 0;
+
+	st->value_avs = palloc0(sizeof(char *) * Max(nvalues, 1));
+	foreach(lc, st->value_states)
+	{
+		ExprState  *es = lfirst(lc);
+		bool		isnull;
+		Datum		d = ExecEvalExpr(es, econtext, &isnull);
+		Oid			typid = exprType((Node *) es->expr);
+
+		if (isnull)
+			st->no_match = true;	/* every pushed condition is ANDed: NULL matches nothing */
+		else if ((st->op == MAIP_MULTIQUERY || st->op == MAIP_BATCHGET) && i == st->hash_value)
+			st->keys = array_key_avs(d, typid, st->value_types[i]);
+		else
+		{
+			StringInfoData av;
+
+			initStringInfo(&av);
+			maip_datum_to_av(&av, d, typid, st->value_types[i]);
+			st->value_avs[i] = av.data;
+		}
+		i++;
+	}
+
+	if (st->op == MAIP_BATCHGET && !st->no_match)
+	{
+		/* turn partition-key AVs into whole key objects */
+		List	   *objs = NIL;
+
+		foreach(lc, st->keys)
+		{
+			StringInfoData key;
+
+			initStringInfo(&key);
+			appendStringInfoChar(&key, '{');
+			maip_json_append_string(&key, strVal(list_nth(st->names, st->hash_name)));
+			appendStringInfo(&key, ":%s", (char *) lfirst(lc));
+			if (st->range_name >= 0)
+			{
+				appendStringInfoChar(&key, ',');
+				maip_json_append_string(&key, strVal(list_nth(st->names, st->range_name)));
+				appendStringInfo(&key, ":%s", st->value_avs[st->range_value]);
+			}
+			appendStringInfoChar(&key, '}');
+			objs = lappend(objs, key.data);
+		}
+		st->keys = objs;
+	}
+	if ((st->op == MAIP_MULTIQUERY || st->op == MAIP_BATCHGET) && st->keys == NIL)
+		st->no_match = true;
+	st->prepared = true;
+	MemoryContextSwitchTo(oldcxt);
+}
+
+static void
+append_values(MaipScanState *st, StringInfo b)
+{
+	int			n = strlen(st->value_types);
+
+	if (n == 0)
+		return;
+	appendStringInfoString(b, ",\"ExpressionAttributeValues\":{");
+	for (int i = 0; i < n; i++)
+	{
+		const char *av = st->value_avs[i];
+
+		if (st->op == MAIP_MULTIQUERY && i == st->hash_value)
+			av = list_nth(st->keys, st->key_pos);
+		appendStringInfo(b, "%s\":v%d\":%s", i ? "," : "", i, av);
+	}
+	appendStringInfoChar(b, '}');
+}
+
+static void
+append_read_options(MaipScanState *st, StringInfo b)
+{
+	if (st->flags & MAIP_FLAG_CONSISTENT)
+		appendStringInfoString(b, ",\"ConsistentRead\":true");
+}
+
+/* The JSON body of the next request. */
+static void
+build_request(MaipScanState *st, StringInfo b)
+{
+	if (st->op == MAIP_BATCHGET)
+	{
+		int			sent = 0;
+
+		appendStringInfoString(b, "{\"RequestItems\":{");
+		maip_json_append_string(b, st->table);
+		appendStringInfoString(b, ":{\"Keys\":[");
+		while (sent < 100 && st->key_pos < list_length(st->keys))
+			appendStringInfo(b, "%s%s", sent++ ? "," : "", (char *) list_nth(st->keys, st->key_pos++));
+		appendStringInfoChar(b, ']');
+		if (st->projection)
+			appendStringInfo(b, ",\"ProjectionExpression\":\"%s\"%s", st->projection, st->proj_names_json);
+		append_read_options(st, b);
+		appendStringInfoString(b, "}},\"ReturnConsumedCapacity\":\"TOTAL\"}");
+		return;
+	}
+
+	appendStringInfoString(b, "{\"TableName\":");
+	maip_json_append_string(b, st->table);
+	if (st->op == MAIP_GETITEM)
+	{
+		appendStringInfoString(b, ",\"Key\":{");
+		maip_json_append_string(b, strVal(list_nth(st->names, st->hash_name)));
+		appendStringInfo(b, ":%s", st->value_avs[st->hash_value]);
+		if (st->range_name >= 0)
+		{
+			appendStringInfoChar(b, ',');
+			maip_json_append_string(b, strVal(list_nth(st->names, st->range_name)));
+			appendStringInfo(b, ":%s", st->value_avs[st->range_value]);
+		}
+		appendStringInfoChar(b, '}');
+		if (st->projection)
+			appendStringInfo(b, ",\"ProjectionExpression\":\"%s\"%s", st->projection, st->proj_names_json);
+		append_read_options(st, b);
+		appendStringInfoString(b, ",\"ReturnConsumedCapacity\":\"TOTAL\"}");
+		return;
+	}
+
+	/* Scan and Query */
+	if (st->key_condition)
+	{
+		appendStringInfoString(b, ",\"KeyConditionExpression\":");
+		maip_json_append_string(b, st->key_condition);
+	}
+	if (st->filter)
+	{
+		appendStringInfoString(b, ",\"FilterExpression\":");
+		maip_json_append_string(b, st->filter);
+	}
+	if (st->flags & MAIP_FLAG_COUNT_ONLY)
+		appendStringInfoString(b, ",\"Select\":\"COUNT\"");
+	else if (st->projection)
+		appendStringInfo(b, ",\"ProjectionExpression\":\"%s\"", st->projection);
+	appendStringInfoString(b, st->expr_names_json);
+	append_values(st, b);
+	if (st->op != MAIP_SCAN && (st->flags & MAIP_FLAG_BACKWARD))
+		appendStringInfoString(b, ",\"ScanIndexForward\":false");
+	if (st->limit > 0)
+		appendStringInfo(b, ",\"Limit\":%d", st->limit);
+	append_read_options(st, b);
+	appendStringInfoString(b, ",\"ReturnConsumedCapacity\":\"TOTAL\"");
+	if (st->start_key)
+		appendStringInfo(b, ",\"ExclusiveStartKey\":%s", st->start_key);
+	appendStringInfoChar(b, '}');
+}
+
+static bool
+has_more_pages(MaipScanState *st)
+{
+	if (st->no_match)
+		return false;
+	switch (st->op)
+	{
+		case MAIP_MULTIQUERY:
+			return st->key_pos < list_length(st->keys);
+		case MAIP_BATCHGET:
+			return st->key_pos < list_length(st->keys) || st->unprocessed != NIL;
+		default:
+			return !st->done;
+	}
+}
+
+static void
+add_consumed(MaipScanState *st, const cJSON *cc)
+{
+	const cJSON *v;
+
+	if (cJSON_IsArray(cc))		/* BatchGetItem: one entry per table */
+		cc = cc->child;
+	if (cJSON_IsObject(cc) &&
+		cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(cc, "CapacityUnits")))
+		st->consumed_rcu += v->valuedouble;
+}
+
+/* BatchGetItem's UnprocessedKeys go round again, after a backoff. */
+static void
+requeue_unprocessed(MaipScanState *st, const cJSON *answer)
+{
+	const cJSON *uk = cJSON_GetObjectItemCaseSensitive(answer, "UnprocessedKeys");
+	const cJSON *keys;
+	const cJSON *k;
+	MemoryContext oldcxt;
+
+	uk = cJSON_GetObjectItemCaseSensitive(uk, st->table);
+	keys = cJSON_GetObjectItemCaseSensitive(uk, "Keys");
+	oldcxt = MemoryContextSwitchTo(st->values_cxt);
+	cJSON_ArrayForEach(k, keys)
+		st->unprocessed = lappend(st->unprocessed, cJSON_PrintUnformatted(k));
+	MemoryContextSwitchTo(oldcxt);
+
+	if (st->key_pos >= list_length(st->keys) && st->unprocessed != NIL)
+	{
+		/* the first round is done: send the leftovers, a little later each time */
+		st->keys = st->unprocessed;
+		st->unprocessed = NIL;
+		st->key_pos = 0;
+		st->unprocessed_rounds++;
+		st->client->retries++;
+		if (st->unprocessed_rounds > 10)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+					 errmsg("DynamoDB BatchGetItem on \"%s\" left keys unprocessed after %d rounds",
+							st->table, st->unprocessed_rounds),
+					 errhint("The table is throttled; retry later or raise its read capacity.")));
+		maip_http_sleep_ms(Min(50L << st->unprocessed_rounds, 5000L));
+	}
 }
 
 /* Ask for the next page; leaves next_item / count_left set from it. */
@@ -158,54 +537,65 @@ fetch_page(MaipScanState *st)
 	oldcxt = MemoryContextSwitchTo(st->page_cxt);
 
 	initStringInfo(&body);
-	appendStringInfoString(&body, st->request);
-	if (st->start_key)
+	build_request(st, &body);
+	answer = maip_call(st->client, maip_operation_name(st->op), &body, st->table);
+	st->pages++;
+
+	v = cJSON_GetObjectItemCaseSensitive(answer, "ScannedCount");
+	if (cJSON_IsNumber(v))
+		st->scanned += (int64) v->valuedouble;
+	add_consumed(st, cJSON_GetObjectItemCaseSensitive(answer, "ConsumedCapacity"));
+
+	if (st->op == MAIP_GETITEM)
 	{
-		/* splice the paging token in before the closing brace */
-		body.data[--body.len] = '\0';
-		appendStringInfoString(&body, ",\"ExclusiveStartKey\":");
-		appendStringInfoString(&body, st->start_key);
-		appendStringInfoChar(&body, '}');
+		/* one item or none; detached so that its ->next ends the list */
+		st->next_item = cJSON_DetachItemFromObjectCaseSensitive(answer, "Item");
+		st->scanned += st->next_item ? 1 : 0;
+		st->done = true;
+		MemoryContextSwitchTo(oldcxt);
+		return;
+	}
+	if (st->op == MAIP_BATCHGET)
+	{
+		items = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(answer, "Responses"),
+												 st->table);
+		st->next_item = cJSON_IsArray(items) ? items->child : NULL;
+		st->scanned += cJSON_GetArraySize(items);
+		MemoryContextSwitchTo(oldcxt);
+		requeue_unprocessed(st, answer);
+		return;
 	}
 
-	answer = maip_call(st->client, st->operation, &body, st->table);
-	st->pages++;
-	st->started = true;
-
-	items = cJSON_GetObjectItemCaseSensitive(answer, "Items");
-	v = cJSON_GetObjectItemCaseSensitive(answer, "Count");
-	if (st->count_only)
+	if (st->flags & MAIP_FLAG_COUNT_ONLY)
 	{
+		v = cJSON_GetObjectItemCaseSensitive(answer, "Count");
 		st->count_left = cJSON_IsNumber(v) ? (int64) v->valuedouble : 0;
 		st->next_item = NULL;
 	}
 	else
 	{
+		items = cJSON_GetObjectItemCaseSensitive(answer, "Items");
 		if (!cJSON_IsArray(items))
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_REPLY_HANDLE),
 					 errmsg("DynamoDB %s answer for table \"%s\" has no Items array",
-							st->operation, st->table)));
+							maip_operation_name(st->op), st->table)));
 		st->next_item = items->child;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(answer, "ScannedCount");
-	if (cJSON_IsNumber(v))
-		st->scanned += (int64) v->valuedouble;
-	v = cJSON_GetObjectItemCaseSensitive(answer, "ConsumedCapacity");
-	if (cJSON_IsObject(v) &&
-		cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(v, "CapacityUnits")))
-		st->consumed_rcu += v->valuedouble;
 
-	/* the token must outlive this page: keep it in the scan's context */
-	MemoryContextSwitchTo(oldcxt);
+	/* the paging token must outlive this page: keep it in the values context */
+	MemoryContextSwitchTo(st->values_cxt);
 	if (st->start_key)
 		pfree(st->start_key);
 	st->start_key = NULL;
 	lek = cJSON_GetObjectItemCaseSensitive(answer, "LastEvaluatedKey");
 	if (cJSON_IsObject(lek) && lek->child)
 		st->start_key = cJSON_PrintUnformatted(lek);
+	else if (st->op == MAIP_MULTIQUERY)
+		st->key_pos++;			/* this partition is done: on to the next key */
 	else
-		st->last_page = true;
+		st->done = true;
+	MemoryContextSwitchTo(oldcxt);
 }
 
 static void
@@ -291,15 +681,17 @@ maipIterateForeignScan(ForeignScanState *node)
 	MemoryContext oldcxt;
 
 	ExecClearTuple(slot);
+	if (!st->prepared)
+		prepare_values(st, node->ss.ps.ps_ExprContext);
 	while (st->next_item == NULL && st->count_left == 0)
 	{
-		if (st->started && st->last_page)
+		if (!has_more_pages(st))
 			return slot;
 		CHECK_FOR_INTERRUPTS();
 		fetch_page(st);
 	}
 
-	if (st->count_only)
+	if (st->count_left > 0)
 	{
 		st->count_left--;
 		st->returned++;
@@ -321,13 +713,18 @@ maipReScanForeignScan(ForeignScanState *node)
 {
 	MaipScanState *st = node->fdw_state;
 
-	st->started = false;
-	st->last_page = false;
+	/* parameters may have changed: evaluate again on the next fetch */
+	st->prepared = false;
+	st->no_match = false;
+	st->done = false;
+	st->keys = NIL;
+	st->key_pos = 0;
+	st->unprocessed = NIL;
+	st->unprocessed_rounds = 0;
+	st->start_key = NULL;
 	st->next_item = NULL;
 	st->count_left = 0;
-	if (st->start_key)
-		pfree(st->start_key);
-	st->start_key = NULL;
+	MemoryContextReset(st->values_cxt);
 	MemoryContextReset(st->page_cxt);
 }
 
@@ -337,15 +734,78 @@ maipEndForeignScan(ForeignScanState *node)
 	/* everything lives in the query's memory; nothing held outside it */
 }
 
+static char *
+names_for_explain(MaipScanState *st)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+	int			i = 0;
+
+	initStringInfo(&buf);
+	foreach(lc, st->names)
+	{
+		appendStringInfo(&buf, "%s#n%d = ", i ? ", " : "", i);
+		maip_json_append_string(&buf, strVal(lfirst(lc)));
+		i++;
+	}
+	return buf.data;
+}
+
+static char *
+values_for_explain(ForeignScanState *node, MaipScanState *st, ExplainState *es)
+{
+	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
+	StringInfoData buf;
+	ListCell   *lc;
+	int			i = 0;
+
+	initStringInfo(&buf);
+	foreach(lc, fsplan->fdw_exprs)
+	{
+		appendStringInfo(&buf, "%s:v%d = %s", i ? ", " : "", i,
+						 deparse_expression(lfirst(lc), es->deparse_cxt, false, false));
+		i++;
+	}
+	return buf.data;
+}
+
 void
 maipExplainForeignScan(ForeignScanState *node, ExplainState *es)
 {
 	MaipScanState *st = node->fdw_state;
+	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
 
-	ExplainPropertyText("DynamoDB Operation", st->operation, es);
+	ExplainPropertyText("DynamoDB Operation",
+						st->op == MAIP_MULTIQUERY ? "Query per partition key" : maip_operation_name(st->op), es);
 	ExplainPropertyText("DynamoDB Table", st->table, es);
 	if (es->verbose)
-		ExplainPropertyText("DynamoDB Request", st->request, es);
+	{
+		if (st->key_condition)
+			ExplainPropertyText("DynamoDB Key Condition", st->key_condition, es);
+		if (st->op == MAIP_GETITEM || st->op == MAIP_BATCHGET)
+			ExplainPropertyText("DynamoDB Key",
+								st->range_name >= 0 ? psprintf("#n%d = :v%d, #n%d = :v%d",
+															   st->hash_name, st->hash_value,
+															   st->range_name, st->range_value)
+								: psprintf("#n%d = :v%d", st->hash_name, st->hash_value), es);
+		if (st->filter)
+			ExplainPropertyText("DynamoDB Filter", st->filter, es);
+		if (st->flags & MAIP_FLAG_COUNT_ONLY)
+			ExplainPropertyText("DynamoDB Select", "COUNT", es);
+		else
+			ExplainPropertyText("DynamoDB Projection", st->projection ? st->projection : "(whole items)", es);
+		if (st->names != NIL)
+			ExplainPropertyText("DynamoDB Names", names_for_explain(st), es);
+		if (fsplan->fdw_exprs != NIL)
+			ExplainPropertyText("DynamoDB Values", values_for_explain(node, st, es), es);
+		if (st->op == MAIP_QUERY || st->op == MAIP_MULTIQUERY)
+			ExplainPropertyText("DynamoDB Scan Direction",
+								(st->flags & MAIP_FLAG_BACKWARD) ? "Backward" : "Forward", es);
+		if (st->limit > 0)
+			ExplainPropertyInteger("DynamoDB Limit", NULL, st->limit, es);
+		if (st->flags & MAIP_FLAG_CONSISTENT)
+			ExplainPropertyText("DynamoDB Consistent Read", "true", es);
+	}
 	if (es->analyze && st->client)
 	{
 		ExplainPropertyInteger("DynamoDB Requests", NULL, st->client->requests, es);
