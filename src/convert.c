@@ -458,6 +458,52 @@ maip_av_to_datum(const MaipConverter *cv, const cJSON *av, bool *isnull)
 	return convert_tagged(cv, tag, value, isnull);
 }
 
+/*
+ * Part `part` (1-based) of a composite string such as "cust-7#2026-11-24T10:00:00Z".
+ * The last part keeps any further '#'; a value with fewer parts gives NULL.
+ */
+Datum
+maip_av_part_to_datum(const MaipConverter *cv, const cJSON *av, int part, int nparts, bool *isnull)
+{
+	const char *tag;
+	const cJSON *value;
+	const char *start;
+	const char *end;
+	char	   *piece;
+	cJSON		tmp;
+
+	if (!maip_av_unwrap(av, &tag, &value))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("malformed DynamoDB AttributeValue")));
+	if (strcmp(tag, "NULL") == 0)
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	if (strcmp(tag, "S") != 0 || !cJSON_IsString(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("a column with option part needs a DynamoDB S value, not %s", tag)));
+	start = value->valuestring;
+	for (int i = 1; i < part; i++)
+	{
+		start = strchr(start, '#');
+		if (start == NULL)
+		{
+			*isnull = true;
+			return (Datum) 0;
+		}
+		start++;
+	}
+	end = (part < nparts) ? strchr(start, '#') : NULL;
+	piece = end ? pnstrdup(start, end - start) : pstrdup(start);
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.type = cJSON_String;
+	tmp.valuestring = piece;
+	return convert_tagged(cv, "S", &tmp, isnull);
+}
+
 /* The whole item, as plain JSON, for a json/jsonb (or text) "item" column. */
 Datum
 maip_item_to_datum(const MaipConverter *cv, const cJSON *item)

@@ -42,6 +42,8 @@ typedef struct MaipConverter
 
 extern void maip_converter_init(MaipConverter *cv, Oid typid, int32 typmod);
 extern Datum maip_av_to_datum(const MaipConverter *cv, const cJSON *av, bool *isnull);
+extern Datum maip_av_part_to_datum(const MaipConverter *cv, const cJSON *av,
+								   int part, int nparts, bool *isnull);
 extern Datum maip_item_to_datum(const MaipConverter *cv, const cJSON *item);
 extern void maip_av_to_plain_json(StringInfo buf, const cJSON *av);
 extern void maip_item_to_plain_json(StringInfo buf, const cJSON *item);

@@ -36,6 +36,7 @@
 #include "optimizer/optimizer.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
@@ -124,7 +125,11 @@ maip_collation_is_c(Oid collid)
 #endif
 }
 
-/* Our column behind e (looking through binary-compatible casts), or NULL. */
+/*
+ * Our column behind e (looking through binary-compatible casts), or NULL.
+ * Part columns (a '#'-separated piece of an attribute) come back too; the
+ * callers decide what a condition on one can become.
+ */
 static MaipColumn *
 our_column(Expr *e, RelOptInfo *baserel, MaipRelInfo *info)
 {
@@ -246,13 +251,15 @@ recognise_opexpr(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 
 	opname = get_opname(op->opno);
 	if (opname && strcmp(opname, "~~") == 0 &&
-		(col = our_column(left, baserel, info)) != NULL &&
+		(col = our_column(left, baserel, info)) != NULL && col->part == 0 &&
 		maip_natural_type(col->typid) == 'S' && IsA(right, Const) &&
 		(!OidIsValid(op->inputcollid) || get_collation_isdeterministic(op->inputcollid)))
 	{
 		c->prefix = like_prefix((Const *) right);
 		if (c->prefix == NULL)
 			return false;
+		c->value = (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
+									  CStringGetTextDatum(c->prefix), false, false);
 		c->kind = COND_PREFIX;
 		c->col = col;
 		c->type = 'S';
@@ -278,6 +285,8 @@ recognise_opexpr(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 	if (c->type == 'T' && strategy != BTEqualStrategyNumber && strategy != STRATEGY_NE)
 		return false;
 	if (!collation_ok(c->type, strategy, op->inputcollid))
+		return false;
+	if (col->part > 0 && (c->type != 'S' || strategy == STRATEGY_NE))
 		return false;
 	c->kind = COND_CMP;
 	c->col = col;
@@ -305,7 +314,7 @@ recognise(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 		Expr	   *array = lsecond(saop->args);
 
 		if (!saop->useOr ||
-			(col = our_column(linitial(saop->args), baserel, info)) == NULL ||
+			(col = our_column(linitial(saop->args), baserel, info)) == NULL || col->part > 0 ||
 			!is_value_expr(root, array, baserel))
 			return false;
 		c->type = maip_natural_type(col->typid);
@@ -324,7 +333,7 @@ recognise(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 	{
 		NullTest   *nt = (NullTest *) clause;
 
-		if (nt->argisrow || (col = our_column(nt->arg, baserel, info)) == NULL)
+		if (nt->argisrow || (col = our_column(nt->arg, baserel, info)) == NULL || col->part > 0)
 			return false;
 		c->kind = nt->nulltesttype == IS_NULL ? COND_NULL : COND_NOTNULL;
 		c->col = col;
@@ -435,7 +444,7 @@ write_condition(MaipAccess *a, Cond *c, StringInfo buf)
 							 value_ref(a, c->value, c->type));
 			return true;
 		case COND_PREFIX:
-			appendStringInfo(buf, "begins_with(#n%d, :v%d)", n, text_value_ref(a, c->prefix));
+			appendStringInfo(buf, "begins_with(#n%d, :v%d)", n, value_ref(a, c->value, 'S'));
 			return true;
 		case COND_BOOL:
 			appendStringInfo(buf, "#n%d = :v%d", n,
@@ -545,6 +554,14 @@ add_filter(MaipAccess *a, MaipRelInfo *info, Cond *c, StringInfo filter)
 	c->used = true;
 }
 
+/* A condition DynamoDB evaluates exactly (synthetic ones from part columns have no RestrictInfo). */
+static void
+add_remote(MaipAccess *a, RestrictInfo *rinfo)
+{
+	if (rinfo)
+		a->remote_conds = lappend(a->remote_conds, rinfo);
+}
+
 static Cond *
 find_key_cond(Cond *conds, int n, const char *attribute, char type, CondKind kind, int strategy)
 {
@@ -552,7 +569,7 @@ find_key_cond(Cond *conds, int n, const char *attribute, char type, CondKind kin
 	{
 		Cond	   *c = &conds[i];
 
-		if (!c->used && c->kind == kind && c->type == type &&
+		if (!c->used && c->kind == kind && c->type == type && c->col->part == 0 &&
 			strcmp(c->col->attribute, attribute) == 0 &&
 			(kind != COND_CMP || c->strategy == strategy))
 			return c;
@@ -581,7 +598,8 @@ add_range_key_condition(MaipAccess *a, MaipRelInfo *info, Cond *conds, int n, St
 
 		appendStringInfo(kc, " AND #n%d BETWEEN :v%d AND :v%d", nref, vlo, vhi);
 		lo->used = hi->used = true;
-		a->remote_conds = lappend(lappend(a->remote_conds, lo->rinfo), hi->rinfo);
+		add_remote(a, lo->rinfo);
+		add_remote(a, hi->rinfo);
 		return;
 	}
 	else if (lo)
@@ -596,7 +614,141 @@ add_range_key_condition(MaipAccess *a, MaipRelInfo *info, Cond *conds, int n, St
 		appendStringInfoString(kc, " AND ");
 		write_condition(a, single, kc);
 		single->used = true;
-		a->remote_conds = lappend(a->remote_conds, single->rinfo);
+		add_remote(a, single->rinfo);
+	}
+}
+
+/* ---------- composite keys from part columns ---------- */
+
+static Expr *
+text_const(const char *s)
+{
+	return (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
+							  CStringGetTextDatum(s), false, false);
+}
+
+/* a || b, NULL if either is NULL (as equality with NULL matches nothing) */
+static Expr *
+concat_exprs(Expr *a, Expr *b)
+{
+	if (exprType((Node *) a) != TEXTOID)
+		a = (Expr *) makeRelabelType(a, TEXTOID, -1, DEFAULT_COLLATION_OID, COERCE_IMPLICIT_CAST);
+	if (exprType((Node *) b) != TEXTOID)
+		b = (Expr *) makeRelabelType(b, TEXTOID, -1, DEFAULT_COLLATION_OID, COERCE_IMPLICIT_CAST);
+	return (Expr *) makeFuncExpr(F_TEXTCAT, TEXTOID, list_make2(a, b),
+								 DEFAULT_COLLATION_OID, DEFAULT_COLLATION_OID,
+								 COERCE_EXPLICIT_CALL);
+}
+
+static Cond *
+find_part_cond(Cond *conds, int n, const char *attribute, int part, int strategy)
+{
+	for (int i = 0; i < n; i++)
+		if (!conds[i].used && conds[i].kind == COND_CMP && conds[i].col->part == part &&
+			conds[i].strategy == strategy && strcmp(conds[i].col->attribute, attribute) == 0)
+			return &conds[i];
+	return NULL;
+}
+
+/* The part conditions a synthetic key condition stands for are rechecked here. */
+static void
+recheck_part(MaipAccess *a, Cond *c)
+{
+	c->used = true;
+	a->local_conds = lappend(a->local_conds, c->rinfo);
+}
+
+static Cond *
+new_synthetic(Cond *conds, int *n, MaipColumn *keycol, CondKind kind, int strategy, Expr *value)
+{
+	Cond	   *c = &conds[(*n)++];
+
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->col = keycol;
+	c->type = 'S';
+	c->strategy = strategy;
+	c->value = value;
+	return c;
+}
+
+/*
+ * Conditions on the parts of a composite string key (customerId#timestamp)
+ * become conditions on the key itself: all parts equal -> key equality;
+ * for a sort key, equal leading parts -> begins_with, and a range on the
+ * next part -> a range on the joined prefix.  Each is only a superset (a
+ * part may itself contain '#'), so the part conditions are rechecked.
+ */
+static void
+synthesize_composite_key(MaipAccess *a, Cond *conds, int *n, const char *attribute,
+						 char keytype, bool is_sort_key)
+{
+	MaipColumn *keycol;
+	int			nparts = 1;
+	int			leading = 0;
+	Expr	   *joined = NULL;
+	Cond	   *eqs[33];
+	Expr	   *prefix;
+
+	for (const char *p = attribute; *p; p++)
+		if (*p == '#')
+			nparts++;
+	if (keytype != 'S' || nparts < 2 || nparts > 32)
+		return;
+	while (leading < nparts &&
+		   (eqs[leading] = find_part_cond(conds, *n, attribute, leading + 1, BTEqualStrategyNumber)) != NULL)
+	{
+		joined = joined ? concat_exprs(concat_exprs(joined, text_const("#")), eqs[leading]->value)
+			: eqs[leading]->value;
+		leading++;
+	}
+
+	keycol = palloc0(sizeof(MaipColumn));
+	keycol->attribute = pstrdup(attribute);
+	keycol->typid = TEXTOID;
+	keycol->collid = C_COLLATION_OID;
+
+	if (leading == nparts)
+	{
+		for (int i = 0; i < leading; i++)
+			recheck_part(a, eqs[i]);
+		new_synthetic(conds, n, keycol, COND_CMP, BTEqualStrategyNumber, joined);
+		return;
+	}
+	if (!is_sort_key || leading == 0)
+		return;
+
+	for (int i = 0; i < leading; i++)
+		recheck_part(a, eqs[i]);
+	prefix = concat_exprs(joined, text_const("#"));
+	{
+		int			next = leading + 1;
+		Cond	   *lo = find_part_cond(conds, *n, attribute, next, BTGreaterEqualStrategyNumber);
+		Cond	   *hi = find_part_cond(conds, *n, attribute, next, BTLessEqualStrategyNumber);
+
+		if (!lo)
+			lo = find_part_cond(conds, *n, attribute, next, BTGreaterStrategyNumber);
+		if (!hi)
+			hi = find_part_cond(conds, *n, attribute, next, BTLessStrategyNumber);
+		if (lo == NULL && hi == NULL)
+		{
+			new_synthetic(conds, n, keycol, COND_PREFIX, 0, prefix);
+			return;
+		}
+		/*
+		 * prefix || lo is a lower bound.  prefix || hi is an upper bound only
+		 * when the part is the last one (it then holds the rest of the key);
+		 * otherwise the bound is the end of the prefix ('#' + 1 is '$').
+		 */
+		new_synthetic(conds, n, keycol, COND_CMP, BTGreaterEqualStrategyNumber,
+					  lo ? concat_exprs(prefix, lo->value) : prefix);
+		new_synthetic(conds, n, keycol, COND_CMP, BTLessEqualStrategyNumber,
+					  (hi && next == nparts) ? concat_exprs(prefix, hi->value)
+					  : concat_exprs(joined, text_const("$")));
+		if (lo)
+			recheck_part(a, lo);
+		if (hi)
+			recheck_part(a, hi);
 	}
 }
 
@@ -610,7 +762,8 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 {
 	MaipAccess *a = palloc0(sizeof(MaipAccess));
 	int			n = 0;
-	Cond	   *conds = palloc0(sizeof(Cond) * Max(list_length(clauses), 1));
+	/* room for the synthetic conditions on composite keys, too */
+	Cond	   *conds = palloc0(sizeof(Cond) * (list_length(clauses) + 4));
 	Cond	   *hash_eq = NULL;
 	Cond	   *hash_in = NULL;
 	Cond	   *range_eq = NULL;
@@ -638,6 +791,9 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 	{
 		MaipTableDesc *d = info->desc;
 
+		synthesize_composite_key(a, conds, &n, d->hash_key, d->hash_type, false);
+		if (d->range_key)
+			synthesize_composite_key(a, conds, &n, d->range_key, d->range_type, true);
 		hash_eq = find_key_cond(conds, n, d->hash_key, d->hash_type, COND_CMP, BTEqualStrategyNumber);
 		if (hash_eq == NULL)
 			hash_in = find_key_cond(conds, n, d->hash_key, d->hash_type, COND_IN, 0);
@@ -654,17 +810,17 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 		a->hash_name = name_ref(a, info->desc->hash_key);
 		a->hash_value = value_ref(a, h->value, info->desc->hash_type);
 		h->used = true;
-		a->remote_conds = lappend(a->remote_conds, h->rinfo);
+		add_remote(a, h->rinfo);
 		if (range_eq)
 		{
 			a->range_name = name_ref(a, info->desc->range_key);
 			a->range_value = value_ref(a, range_eq->value, info->desc->range_type);
 			range_eq->used = true;
-			a->remote_conds = lappend(a->remote_conds, range_eq->rinfo);
+			add_remote(a, range_eq->rinfo);
 		}
 		/* GetItem and BatchGetItem take no filter: the rest is checked here */
 		for (int i = 0; i < n; i++)
-			if (!conds[i].used)
+			if (!conds[i].used && conds[i].rinfo)
 				a->local_conds = lappend(a->local_conds, conds[i].rinfo);
 		if (hash_in)
 			a->nkeys = IsA(hash_in->value, Const) ?
@@ -682,7 +838,7 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 		a->hash_value = value_ref(a, h->value, info->desc->hash_type);
 		appendStringInfo(&kc, "#n%d = :v%d", a->hash_name, a->hash_value);
 		h->used = true;
-		a->remote_conds = lappend(a->remote_conds, h->rinfo);
+		add_remote(a, h->rinfo);
 		if (hash_in)
 			a->nkeys = IsA(h->value, Const) ?
 				ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(((Const *) h->value)->constvalue)),
@@ -699,6 +855,11 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 
 		if (c->used)
 			continue;
+		if (c->col->part > 0)
+		{
+			a->local_conds = lappend(a->local_conds, c->rinfo);
+			continue;
+		}
 		/* a Query's filter may not name key attributes */
 		if (a->op != MAIP_SCAN && is_key_attribute(info, c->col->attribute, c->type))
 		{

@@ -19,6 +19,8 @@ typedef struct MaipColumn
 	Oid			collid;
 	bool		is_item;
 	bool		dropped;
+	int			part;			/* '#'-separated part of a composite attribute, 0 = whole */
+	int			nparts;
 } MaipColumn;
 
 /* What the planner knows of a foreign table (baserel->fdw_private). */

@@ -47,6 +47,7 @@ static void check_nonempty(DefElem *def);
 static void check_access_key(DefElem *def);
 static void check_table_name(DefElem *def);
 static void check_page_size(DefElem *def);
+static void check_part(DefElem *def);
 
 static const MaipOption valid_options[] = {
 	{"endpoint", ForeignServerRelationId, check_endpoint, false},
@@ -66,6 +67,7 @@ static const MaipOption valid_options[] = {
 	{"consistent_read", ForeignTableRelationId, check_bool, false},
 	{"attribute", AttributeRelationId, check_nonempty, false},
 	{"item", AttributeRelationId, check_bool, false},
+	{"part", AttributeRelationId, check_part, false},
 	{NULL, InvalidOid, NULL, false}
 };
 
@@ -311,6 +313,20 @@ check_page_size(DefElem *def)
 		invalid_value(def, "Give a number of items from 1 to 1000000.");
 }
 
+/* A composite key has a handful of parts, never hundreds. */
+static void
+check_part(DefElem *def)
+{
+	const char *s = defGetString(def);
+	char	   *end;
+	long		v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < 1 || v > 32)
+		invalid_value(def, "Give the 1-based position of the part, e.g. part '2' for timestamp in attribute 'customerId#timestamp'.");
+}
+
 /* ---------- parsed forms ---------- */
 
 static int
@@ -421,8 +437,19 @@ maip_get_column_options(Oid relid, AttrNumber attnum, const char *colname)
 			opts->attribute = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "item") == 0)
 			opts->is_item = defGetBoolean(def);
+		else if (strcmp(def->defname, "part") == 0)
+			opts->part = atoi(defGetString(def));
 	}
 	if (opts->attribute == NULL)
 		opts->attribute = pstrdup(colname);
+	opts->nparts = 1;
+	for (const char *p = opts->attribute; *p; p++)
+		if (*p == '#')
+			opts->nparts++;
+	if (opts->part > opts->nparts)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("column \"%s\" asks for part %d of attribute \"%s\", which has %d '#'-separated parts",
+						colname, opts->part, opts->attribute, opts->nparts)));
 	return opts;
 }

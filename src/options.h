@@ -29,6 +29,8 @@ typedef struct MaipColumnOptions
 {
 	char	   *attribute;			/* attribute name (defaults to the column name) */
 	bool		is_item;			/* json/jsonb column receiving the whole item */
+	int			part;				/* 1-based '#'-separated part of the attribute, 0 = whole */
+	int			nparts;				/* parts the attribute name has (customerId#timestamp: 2) */
 } MaipColumnOptions;
 
 /* Foreign-table settings. */

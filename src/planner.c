@@ -159,6 +159,8 @@ load_columns(MaipRelInfo *info, Relation rel)
 		col->name = pstrdup(NameStr(att->attname));
 		col->attribute = copts->attribute;
 		col->is_item = copts->is_item;
+		col->part = copts->part;
+		col->nparts = copts->nparts;
 		col->typid = att->atttypid;
 		col->collid = att->attcollation;
 		base = getBaseType(att->atttypid);
@@ -285,7 +287,7 @@ sort_key_pathkeys(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info)
 		if (var->varno != baserel->relid || var->varattno <= 0 || var->varattno > info->ncolumns)
 			continue;
 		col = &info->columns[var->varattno - 1];
-		if (col->dropped || col->is_item || strcmp(col->attribute, info->desc->range_key) != 0 ||
+		if (col->dropped || col->is_item || col->part > 0 || strcmp(col->attribute, info->desc->range_key) != 0 ||
 			maip_natural_type(col->typid) != info->desc->range_type)
 			continue;
 		opclass = GetDefaultOpClass(col->typid, BTREE_AM_OID);
@@ -333,7 +335,7 @@ is_partition_key_member(PlannerInfo *root, RelOptInfo *rel, EquivalenceClass *ec
 	if (var->varno != rel->relid || var->varattno <= 0 || var->varattno > info->ncolumns)
 		return false;
 	col = &info->columns[var->varattno - 1];
-	return !col->dropped && !col->is_item &&
+	return !col->dropped && !col->is_item && col->part == 0 &&
 		strcmp(col->attribute, info->desc->hash_key) == 0 &&
 		maip_natural_type(col->typid) == info->desc->hash_type;
 }

@@ -39,6 +39,8 @@ typedef struct ScanColumn
 	char	   *colname;
 	char	   *attribute;
 	bool		is_item;
+	int			part;			/* '#'-separated part of the attribute, 0 = whole */
+	int			nparts;
 	MaipConverter conv;
 } ScanColumn;
 
@@ -133,6 +135,8 @@ init_columns(MaipScanState *st, Relation rel, List *attnums)
 		col->colname = pstrdup(NameStr(att->attname));
 		col->attribute = copts->attribute;
 		col->is_item = copts->is_item;
+		col->part = copts->part;
+		col->nparts = copts->nparts;
 		maip_converter_init(&col->conv, att->atttypid, att->atttypmod);
 		if (col->is_item)
 			st->item_column = i;
@@ -664,7 +668,11 @@ store_item(MaipScanState *st, const cJSON *item, TupleTableSlot *slot)
 				strcmp(attr->string, col->attribute) != 0)
 				continue;
 			st->cur_column = col;
-			values[col->index] = maip_av_to_datum(&col->conv, attr, &nulls[col->index]);
+			if (col->part > 0)
+				values[col->index] = maip_av_part_to_datum(&col->conv, attr, col->part,
+														   col->nparts, &nulls[col->index]);
+			else
+				values[col->index] = maip_av_to_datum(&col->conv, attr, &nulls[col->index]);
 		}
 	}
 
