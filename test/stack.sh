@@ -29,6 +29,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 STATE=${MAIP_TEST_STATE:-/tmp/maip_fdw_test}
 MOTO_PORT=${MAIP_TEST_MOTO_PORT:-45100}
+BLACKHOLE_PORT=${MAIP_TEST_BLACKHOLE_PORT:-$((MOTO_PORT + 1))}
 PG_PORT=${MAIP_TEST_PGPORT:-45432}
 PG_BIN=${MAIP_TEST_PG_BIN:-/usr/lib/postgresql/15/bin}
 REGION=us-east-1
@@ -142,9 +143,21 @@ stop_pg() {
     fi
 }
 
+stop_blackhole() {
+    local pid
+    if [ -f "$STATE/blackhole.pid" ]; then
+        pid=$(cat "$STATE/blackhole.pid")
+        if [ -d "/proc/$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'blackhole.py'; then
+            kill "$pid" 2>/dev/null || true
+        fi
+        rm -f "$STATE/blackhole.pid"
+    fi
+}
+
 cmd_down() {
     stop_pg
     stop_moto
+    stop_blackhole
 }
 
 show_logs() {
@@ -244,6 +257,12 @@ cmd_up() {
     moto_pid=$!
     echo "$moto_pid" >"$STATE/moto.pid"
 
+    # an endpoint that accepts and never answers, for timeout and cancel tests
+    stop_blackhole
+    (close_fds; exec setsid "$py" "$ROOT/test/blackhole.py" --port "$BLACKHOLE_PORT" \
+        </dev/null >"$STATE/blackhole.log" 2>&1) &
+    echo "$!" >"$STATE/blackhole.pid"
+
     # (d, part 1) initdb runs while moto starts and the fixtures load
     log "initdb"
     (cd "$STATE" && exec "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PGDATA_DIR" -A trust -U postgres --no-sync \
@@ -332,6 +351,7 @@ EOF
         printf 'export MAIP_TEST_STATE=%q\n' "$STATE"
         printf 'export MAIP_TEST_REGION=%q\n' "$REGION"
         printf 'export MAIP_TEST_MOTO_PORT=%q\n' "$MOTO_PORT"
+        printf 'export MAIP_TEST_BLACKHOLE=%q\n' "http://127.0.0.1:$BLACKHOLE_PORT"
         printf 'export MAIP_TEST_PGPORT=%q\n' "$PG_PORT"
         printf 'export MAIP_TEST_CREDENTIALS_FILE=%q\n' "$STATE/aws/credentials"
         printf 'export MAIP_TEST_PROFILE=%q\n' maip-test
