@@ -1,8 +1,9 @@
 --
 -- errors: options, credentials, and every way a request can fail.  Each
 -- failure is followed by a query that works, in the same session.
--- Messages are ours; the emulator's wording stays out of the output
--- (terse verbosity), and DETAIL is checked through error_of().
+-- Messages are ours; the emulator's wording (and request ids) stay out of
+-- the output: remote failures are shown tersely, and their DETAIL is
+-- checked through error_of().
 --
 \getenv endpoint MAIP_TEST_ENDPOINT
 \getenv access_key MAIP_TEST_ACCESS_KEY
@@ -21,7 +22,7 @@ CREATE SERVER s_bad FOREIGN DATA WRAPPER maip_fdw OPTIONS (connect_timeout '0');
 CREATE SERVER s_bad FOREIGN DATA WRAPPER maip_fdw OPTIONS (request_timeout 'soon');
 CREATE SERVER s_bad FOREIGN DATA WRAPPER maip_fdw OPTIONS (max_retries '-1');
 CREATE SERVER s_bad FOREIGN DATA WRAPPER maip_fdw OPTIONS (env 'dev/../prod');
-CREATE USER MAPPING FOR CURRENT_USER SERVER maip OPTIONS (secret_acces_key 'x');
+ALTER USER MAPPING FOR CURRENT_USER SERVER maip OPTIONS (ADD secret_acces_key 'x');
 CREATE FOREIGN TABLE t_bad (id text) SERVER maip OPTIONS (table 'x');
 CREATE FOREIGN TABLE t_bad (id text) SERVER maip OPTIONS (table 'maip dev orders');
 CREATE FOREIGN TABLE t_bad (id text) SERVER maip OPTIONS (table 'maip-dev-orders', page_size '0');
@@ -36,6 +37,7 @@ CREATE FOREIGN TABLE customers (
 ) SERVER maip OPTIONS (table 'maip-dev-customers');
 SELECT count(*) > 0 AS works FROM customers;
 
+\set VERBOSITY terse
 -- A table that does not exist: fdw_table_not_found, with the AWS error type in DETAIL.
 CREATE FOREIGN TABLE missing (id text) SERVER maip OPTIONS (table 'maip-dev-does-not-exist');
 SELECT * FROM missing;
@@ -90,6 +92,7 @@ SELECT count(merchant_id) FROM ma_slow;
 RESET statement_timeout;
 SELECT count(*) > 0 AS works FROM customers;
 
+\set VERBOSITY default
 -- Credentials.  Without keys in the mapping a superuser falls back to the
 -- server process's AWS environment (the test cluster has valid keys there).
 CREATE SERVER maip_ambient FOREIGN DATA WRAPPER maip_fdw
@@ -110,9 +113,17 @@ GRANT SELECT ON customers_ambient TO maip_analyst;
 CREATE USER MAPPING FOR maip_analyst SERVER maip_ambient;
 SET ROLE maip_analyst;
 SELECT count(*) FROM customers_ambient;
--- ...and cannot allow itself to
-ALTER SERVER maip_ambient OPTIONS (ADD ambient_credentials 'true');
 RESET ROLE;
+-- ...and cannot allow itself to, even on a server it owns
+GRANT USAGE ON FOREIGN DATA WRAPPER maip_fdw TO maip_analyst;
+CREATE SERVER analyst_owned FOREIGN DATA WRAPPER maip_fdw OPTIONS (endpoint :'endpoint');
+ALTER SERVER analyst_owned OWNER TO maip_analyst;
+SET ROLE maip_analyst;
+ALTER SERVER analyst_owned OPTIONS (ADD ambient_credentials 'true');
+ALTER SERVER analyst_owned OPTIONS (ADD ca_file '/etc/passwd');
+RESET ROLE;
+DROP SERVER analyst_owned;
+REVOKE USAGE ON FOREIGN DATA WRAPPER maip_fdw FROM maip_analyst;
 -- unless a superuser allows it on the server
 ALTER SERVER maip_ambient OPTIONS (ADD ambient_credentials 'true');
 SET ROLE maip_analyst;

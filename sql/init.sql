@@ -29,14 +29,14 @@ END $$;
 
 -- The SQLSTATE and the start of DETAIL of an error, so tests can assert
 -- on them without printing emulator-specific wording.
-CREATE FUNCTION error_of(query text, OUT sqlstate text, OUT detail_starts text)
+CREATE FUNCTION error_of(query text, OUT state text, OUT detail_starts text)
 LANGUAGE plpgsql AS $$
 DECLARE
   d text;
 BEGIN
   EXECUTE query;
-  sqlstate := 'no error';
+  state := 'no error';
 EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS sqlstate = RETURNED_SQLSTATE, d = PG_EXCEPTION_DETAIL;
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, d = PG_EXCEPTION_DETAIL;
   detail_starts := substring(d from '^[A-Za-z]+ error [A-Za-z0-9]+');
 END $$;

@@ -142,6 +142,95 @@ append_json_number(StringInfo buf, const char *digits)
 	}
 }
 
+/*
+ * DynamoDB sets have no order, and emulators return them in hash order:
+ * members are put in a stable order (strings and binaries by bytes,
+ * numbers by value) so the same set always reads the same.
+ */
+typedef struct SetMember
+{
+	const cJSON *node;
+	Datum		num;			/* NS: the numeric value */
+	bytea	   *bytes;			/* BS: the decoded bytes */
+} SetMember;
+
+static int
+compare_string_members(const void *a, const void *b)
+{
+	return strcmp(((const SetMember *) a)->node->valuestring,
+				  ((const SetMember *) b)->node->valuestring);
+}
+
+static int
+compare_number_members(const void *a, const void *b)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, ((const SetMember *) a)->num,
+											 ((const SetMember *) b)->num));
+}
+
+static int
+compare_binary_members(const void *a, const void *b)
+{
+	bytea	   *x = ((const SetMember *) a)->bytes;
+	bytea	   *y = ((const SetMember *) b)->bytes;
+	int			lx = VARSIZE(x) - VARHDRSZ;
+	int			ly = VARSIZE(y) - VARHDRSZ;
+	int			c = memcmp(VARDATA(x), VARDATA(y), Min(lx, ly));
+
+	return c ? c : (lx > ly) - (lx < ly);
+}
+
+static Datum decode_base64(const char *b64);
+
+/* The members of an SS/NS/BS value in a stable order; *n gets their count. */
+static SetMember *
+sorted_set(const cJSON *set, char type, int *n)
+{
+	int			count = cJSON_GetArraySize(set);
+	SetMember  *m = palloc0(sizeof(SetMember) * Max(count, 1));
+	const cJSON *child;
+	int			i = 0;
+
+	cJSON_ArrayForEach(child, set)
+	{
+		if (!cJSON_IsString(child))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("malformed DynamoDB set member")));
+		m[i].node = child;
+		if (type == 'N')
+			m[i].num = DirectFunctionCall3(numeric_in, CStringGetDatum(child->valuestring),
+										   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+		else if (type == 'B')
+			m[i].bytes = DatumGetByteaP(decode_base64(child->valuestring));
+		i++;
+	}
+	qsort(m, i, sizeof(SetMember),
+		  type == 'N' ? compare_number_members :
+		  type == 'B' ? compare_binary_members : compare_string_members);
+	*n = i;
+	return m;
+}
+
+static void
+append_set_json(StringInfo buf, const cJSON *set, char type)
+{
+	int			n;
+	SetMember  *m = sorted_set(set, type, &n);
+
+	appendStringInfoChar(buf, '[');
+	for (int i = 0; i < n; i++)
+	{
+		if (i)
+			appendStringInfoChar(buf, ',');
+		if (type == 'N')
+			append_json_number(buf, m[i].node->valuestring);
+		else
+			escape_json(buf, m[i].node->valuestring);
+	}
+	appendStringInfoChar(buf, ']');
+}
+
 static void
 append_plain_json(StringInfo buf, const char *tag, const cJSON *value)
 {
@@ -158,15 +247,7 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value)
 			}
 			if (tag[1] == 'S' && cJSON_IsArray(value))
 			{
-				appendStringInfoChar(buf, '[');
-				cJSON_ArrayForEach(child, value)
-				{
-					if (!first)
-						appendStringInfoChar(buf, ',');
-					first = false;
-					escape_json(buf, cJSON_IsString(child) ? child->valuestring : "");
-				}
-				appendStringInfoChar(buf, ']');
+				append_set_json(buf, value, tag[0]);
 				return;
 			}
 			break;
@@ -178,15 +259,7 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value)
 			}
 			if (tag[1] == 'S' && cJSON_IsArray(value))
 			{
-				appendStringInfoChar(buf, '[');
-				cJSON_ArrayForEach(child, value)
-				{
-					if (!first)
-						appendStringInfoChar(buf, ',');
-					first = false;
-					append_json_number(buf, cJSON_IsString(child) ? child->valuestring : "0");
-				}
-				appendStringInfoChar(buf, ']');
+				append_set_json(buf, value, tag[0]);
 				return;
 			}
 			if (strcmp(tag, "NULL") == 0)
@@ -203,15 +276,7 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value)
 			}
 			if (tag[1] == 'S' && cJSON_IsArray(value))
 			{
-				appendStringInfoChar(buf, '[');
-				cJSON_ArrayForEach(child, value)
-				{
-					if (!first)
-						appendStringInfoChar(buf, ',');
-					first = false;
-					escape_json(buf, cJSON_IsString(child) ? child->valuestring : "");
-				}
-				appendStringInfoChar(buf, ']');
+				append_set_json(buf, value, tag[0]);
 				return;
 			}
 			if (strcmp(tag, "BOOL") == 0)
@@ -360,13 +425,22 @@ build_array(const MaipConverter *cv, const char *elemtag, const cJSON *list)
 		return PointerGetDatum(construct_empty_array(cv->elem->typid));
 	elems = palloc(n * sizeof(Datum));
 	nulls = palloc(n * sizeof(bool));
-	cJSON_ArrayForEach(child, list)
+	if (elemtag)
 	{
-		if (elemtag)			/* a set: bare strings of one type */
-			elems[i] = convert_tagged(cv->elem, elemtag, child, &nulls[i]);
-		else					/* a list: AttributeValues */
+		/* a set: bare strings of one type, in a stable order */
+		SetMember  *m = sorted_set(list, elemtag[0], &n);
+
+		for (i = 0; i < n; i++)
+			elems[i] = convert_tagged(cv->elem, elemtag, m[i].node, &nulls[i]);
+	}
+	else
+	{
+		/* a list: AttributeValues, in order */
+		cJSON_ArrayForEach(child, list)
+		{
 			elems[i] = maip_av_to_datum(cv->elem, child, &nulls[i]);
-		i++;
+			i++;
+		}
 	}
 	dims[0] = i;
 	return PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs,
