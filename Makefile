@@ -12,7 +12,7 @@ EXTENSION = maip_fdw
 DATA = sql/maip_fdw--0.1.sql
 PGFILEDESC = "maip_fdw - foreign data wrapper for Amazon DynamoDB"
 
-REGRESS = init types scan errors
+REGRESS = init types scan errors pushdown
 # control-plane tests
 REGRESS +=
 REGRESS_OPTS = --inputdir=.
