@@ -44,6 +44,7 @@ maip_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ReScanForeignScan = maipReScanForeignScan;
 	routine->EndForeignScan = maipEndForeignScan;
 	routine->ExplainForeignScan = maipExplainForeignScan;
+	routine->AnalyzeForeignTable = maipAnalyzeForeignTable;
 
 	PG_RETURN_POINTER(routine);
 }

@@ -237,3 +237,17 @@ SELECT count(*) > 0 AS icu_order_differs FROM local_orders WHERE (sk COLLATE "en
 ALTER FOREIGN TABLE orders OPTIONS (ADD consistent_read 'true');
 EXPLAIN (VERBOSE, COSTS OFF) SELECT total FROM orders WHERE order_id = 'ord-00001';
 SELECT count(*) FROM orders WHERE order_id = 'ord-00001';
+
+-- A secondary index: equality on its partition key -> Query on the index
+-- (customer-index projects ALL, so it holds every column).
+EXPLAIN (VERBOSE, COSTS OFF) SELECT order_id, total FROM orders WHERE customer_id = 'cust-4';
+SELECT mismatches($$SELECT order_id, total FROM orders WHERE customer_id = 'cust-4'$$,
+                  $$SELECT order_id, total FROM local_orders WHERE customer_id = 'cust-4'$$),
+       (SELECT count(*) FROM local_orders WHERE customer_id = 'cust-4') AS local_rows;
+SELECT p->>'DynamoDB Operation' AS op, p->>'DynamoDB Index' AS index, p->>'DynamoDB Requests' AS requests
+FROM foreign_scan($$SELECT * FROM orders WHERE customer_id = 'cust-7'$$) p;
+
+-- ANALYZE samples items with a bounded Scan, and the planner uses the statistics.
+ANALYZE merchant_analytics;
+SELECT attname, n_distinct FROM pg_stats WHERE tablename = 'merchant_analytics' AND attname IN ('merchant_id', 'event_type') ORDER BY 1;
+SELECT reltuples FROM pg_class WHERE relname = 'merchant_analytics';

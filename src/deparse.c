@@ -579,10 +579,8 @@ find_key_cond(Cond *conds, int n, const char *attribute, char type, CondKind kin
 
 /* The sort-key part of a KeyConditionExpression: one condition, the most selective we have. */
 static void
-add_range_key_condition(MaipAccess *a, MaipRelInfo *info, Cond *conds, int n, StringInfo kc)
+add_range_key_condition(MaipAccess *a, const char *rk, char rt, Cond *conds, int n, StringInfo kc)
 {
-	const char *rk = info->desc->range_key;
-	char		rt = info->desc->range_type;
 	Cond	   *eq = find_key_cond(conds, n, rk, rt, COND_CMP, BTEqualStrategyNumber);
 	Cond	   *lo = find_key_cond(conds, n, rk, rt, COND_CMP, BTGreaterEqualStrategyNumber);
 	Cond	   *hi = find_key_cond(conds, n, rk, rt, COND_CMP, BTLessEqualStrategyNumber);
@@ -615,6 +613,80 @@ add_range_key_condition(MaipAccess *a, MaipRelInfo *info, Cond *conds, int n, St
 		write_condition(a, single, kc);
 		single->used = true;
 		add_remote(a, single->rinfo);
+	}
+}
+
+/* ---------- secondary indexes ---------- */
+
+/*
+ * Does the index hold every attribute the foreign table maps?  (A narrower
+ * test would look at the columns this query uses; this one is simple and
+ * never sends a Query whose items lack an attribute the query reads.)
+ */
+static bool
+index_covers(MaipRelInfo *info, MaipIndexDesc *x)
+{
+	if (x->projects_all)
+		return true;
+	for (int i = 0; i < info->ncolumns; i++)
+	{
+		MaipColumn *col = &info->columns[i];
+		ListCell   *lc;
+		bool		found = false;
+
+		if (col->dropped)
+			continue;
+		if (col->is_item)
+			return false;
+		foreach(lc, x->projected)
+			if (strcmp(strVal(lfirst(lc)), col->attribute) == 0)
+				found = true;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static bool
+is_index_key(MaipAccess *a, MaipRelInfo *info, const char *attribute)
+{
+	for (int i = 0; i < info->desc->nindexes; i++)
+	{
+		MaipIndexDesc *x = &info->desc->indexes[i];
+
+		if (strcmp(x->name, a->index_name) == 0)
+			return strcmp(x->hash_key, attribute) == 0 ||
+				(x->range_key && strcmp(x->range_key, attribute) == 0);
+	}
+	return false;
+}
+
+/* Without a condition on the table's partition key: a Query on an index that has one. */
+static void
+try_index_query(MaipAccess *a, MaipRelInfo *info, Cond *conds, int n, StringInfo kc)
+{
+	for (int i = 0; i < info->desc->nindexes; i++)
+	{
+		MaipIndexDesc *x = &info->desc->indexes[i];
+		Cond	   *h;
+
+		if (!index_covers(info, x))
+			continue;
+		h = find_key_cond(conds, n, x->hash_key, x->hash_type, COND_CMP, BTEqualStrategyNumber);
+		if (h == NULL)
+			continue;
+		a->op = MAIP_QUERY;
+		a->index_name = x->name;
+		a->global_index = x->is_global;
+		a->hash_name = name_ref(a, x->hash_key);
+		a->hash_value = value_ref(a, h->value, x->hash_type);
+		appendStringInfo(kc, "#n%d = :v%d", a->hash_name, a->hash_value);
+		h->used = true;
+		add_remote(a, h->rinfo);
+		if (x->range_key)
+			add_range_key_condition(a, x->range_key, x->range_type, conds, n, kc);
+		a->key_condition = kc->data;
+		return;
 	}
 }
 
@@ -844,9 +916,11 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 				ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(((Const *) h->value)->constvalue)),
 							   ARR_DIMS(DatumGetArrayTypeP(((Const *) h->value)->constvalue))) : 10;
 		if (info->desc->range_key)
-			add_range_key_condition(a, info, conds, n, &kc);
+			add_range_key_condition(a, info->desc->range_key, info->desc->range_type, conds, n, &kc);
 		a->key_condition = kc.data;
 	}
+	else if (info->desc)
+		try_index_query(a, info, conds, n, &kc);
 
 	/* everything else: a filter where it can be written, local otherwise */
 	for (int i = 0; i < n; i++)
@@ -860,8 +934,10 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 			a->local_conds = lappend(a->local_conds, c->rinfo);
 			continue;
 		}
-		/* a Query's filter may not name key attributes */
-		if (a->op != MAIP_SCAN && is_key_attribute(info, c->col->attribute, c->type))
+		/* a Query's filter may not name the key attributes it queries by */
+		if (a->op != MAIP_SCAN &&
+			(a->index_name ? is_index_key(a, info, c->col->attribute)
+			 : is_key_attribute(info, c->col->attribute, c->type)))
 		{
 			a->local_conds = lappend(a->local_conds, c->rinfo);
 			continue;

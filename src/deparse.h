@@ -47,6 +47,8 @@ typedef enum MaipOperation
 typedef struct MaipAccess
 {
 	MaipOperation op;
+	char	   *index_name;		/* Query on this secondary index, or NULL */
+	bool		global_index;	/* ... a global one (no ConsistentRead) */
 	char	   *key_condition;	/* "#n0 = :v0 AND ..." or NULL */
 	char	   *filter;			/* FilterExpression or NULL */
 	List	   *names;			/* String: attribute names, #n<i> */

@@ -58,34 +58,23 @@ typedef struct TableDescCacheEntry
 	Oid			userid;
 	char	   *table;
 	TimestampTz fetched_at;
-	MaipTableDesc *desc;
+	char	   *json;			/* DescribeTable's Table object */
 } TableDescCacheEntry;
 
 static List *table_desc_cache = NIL;
 
-static MaipTableDesc *
-copy_table_desc(const MaipTableDesc *d)
-{
-	MaipTableDesc *c = palloc(sizeof(MaipTableDesc));
-
-	*c = *d;
-	c->table = d->table ? pstrdup(d->table) : NULL;
-	c->status = d->status ? pstrdup(d->status) : NULL;
-	c->hash_key = d->hash_key ? pstrdup(d->hash_key) : NULL;
-	c->range_key = d->range_key ? pstrdup(d->range_key) : NULL;
-	return c;
-}
-
 /*
- * DescribeTable through the cache.  A principal allowed to read but not
- * to describe gets NULL (and default estimates) rather than an error.
+ * DescribeTable through the cache (the answer is kept as JSON text in
+ * CacheMemoryContext and parsed per use: small, and no deep copies).  A
+ * principal allowed to read but not to describe gets NULL (and default
+ * estimates) rather than an error.
  */
 static MaipTableDesc *
 cached_table_desc(ForeignServer *server, Oid userid, const char *table)
 {
 	TimestampTz now = GetCurrentTimestamp();
 	ListCell   *lc;
-	MaipTableDesc *desc = NULL;
+	char	   *json = NULL;
 	MemoryContext oldcxt = CurrentMemoryContext;
 	TableDescCacheEntry *entry;
 
@@ -96,8 +85,11 @@ cached_table_desc(ForeignServer *server, Oid userid, const char *table)
 			strcmp(entry->table, table) == 0)
 		{
 			if (!TimestampDifferenceExceeds(entry->fetched_at, now, TABLE_DESC_TTL_MS))
-				return entry->desc;
+				return maip_table_desc_from_text(entry->json);
 			table_desc_cache = foreach_delete_current(table_desc_cache, lc);
+			pfree(entry->table);
+			pfree(entry->json);
+			pfree(entry);
 			break;
 		}
 	}
@@ -106,7 +98,7 @@ cached_table_desc(ForeignServer *server, Oid userid, const char *table)
 	{
 		MaipClient *client = maip_client_create(server, userid);
 
-		desc = maip_describe_table(client, table);
+		json = maip_describe_table_text(client, table);
 	}
 	PG_CATCH();
 	{
@@ -128,11 +120,12 @@ cached_table_desc(ForeignServer *server, Oid userid, const char *table)
 	entry->userid = userid;
 	entry->table = pstrdup(table);
 	entry->fetched_at = now;
-	entry->desc = copy_table_desc(desc);
+	entry->json = pstrdup(json);
 	table_desc_cache = lappend(table_desc_cache, entry);
 	MemoryContextSwitchTo(oldcxt);
-	return entry->desc;
+	return maip_table_desc_from_text(json);
 }
+
 /*
  * The foreign table's columns with their options; an "item" column must
  * be able to hold a JSON document.
@@ -392,7 +385,7 @@ maipGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 	MaipAccess *a = maip_choose_access(root, baserel, info, baserel->baserestrictinfo);
 
 	add_access_path(root, baserel, info, a, baserel->rows, NIL, NULL);
-	if (a->op == MAIP_QUERY)
+	if (a->op == MAIP_QUERY && a->index_name == NULL)
 	{
 		List	   *pathkeys = sort_key_pathkeys(root, baserel, info);
 
@@ -532,8 +525,8 @@ maipGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 		if (pk->pk_strategy == BTGreaterStrategyNumber)
 			flags |= MAIP_FLAG_BACKWARD;
 	}
-	if (info->topts->consistent_read)
-		flags |= MAIP_FLAG_CONSISTENT;
+	if (info->topts->consistent_read && !a->global_index)
+		flags |= MAIP_FLAG_CONSISTENT;	/* global indexes are eventually consistent only */
 
 	if (info->desc && info->desc->hash_key)
 	{
@@ -558,6 +551,7 @@ maipGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	fdw_private = lappend(fdw_private,
 						  makeInteger(pushed_limit(root, baserel, a, best_path->path.pathkeys)));
 	fdw_private = lappend(fdw_private, makeInteger(info->topts->page_size));
+	fdw_private = lappend(fdw_private, makeString(a->index_name ? a->index_name : ""));
 
 	return make_foreignscan(tlist, local_quals, baserel->relid, a->values,
 							fdw_private, NIL, NIL, outer_plan);

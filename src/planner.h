@@ -29,7 +29,8 @@ enum FdwScanPrivateIndex
 	FdwScanPrivateKeyAttrs,		/* List of String: partition key, sort key */
 	FdwScanPrivateFlags,		/* Integer: MAIP_FLAG_* */
 	FdwScanPrivateLimit,		/* Integer: DynamoDB Limit, 0 for none */
-	FdwScanPrivatePageSize		/* Integer: table option page_size, 0 for none */
+	FdwScanPrivatePageSize,		/* Integer: table option page_size, 0 for none */
+	FdwScanPrivateIndexName		/* String: secondary index to Query, "" for none */
 };
 
 #define MAIP_FLAG_COUNT_ONLY	1	/* Select COUNT: no attribute needed */

@@ -553,13 +553,86 @@ attribute_type(const cJSON *defs, const char *name)
 	return 'S';
 }
 
+/* KeySchema -> hash and range key names, typed from AttributeDefinitions. */
+static void
+parse_key_schema(const cJSON *schema, const cJSON *defs, char **hash, char *htype,
+				 char **range, char *rtype)
+{
+	const cJSON *key;
+
+	*hash = *range = NULL;
+	cJSON_ArrayForEach(key, schema)
+	{
+		const char *name = maip_json_string(key, "AttributeName");
+		const char *type = maip_json_string(key, "KeyType");
+
+		if (name == NULL || type == NULL)
+			continue;
+		if (strcmp(type, "HASH") == 0)
+		{
+			*hash = pstrdup(name);
+			*htype = attribute_type(defs, name);
+		}
+		else if (strcmp(type, "RANGE") == 0)
+		{
+			*range = pstrdup(name);
+			*rtype = attribute_type(defs, name);
+		}
+	}
+}
+
+/* Global and local secondary indexes, with what each one projects. */
+static void
+parse_indexes(MaipTableDesc *d, const cJSON *table, const cJSON *defs)
+{
+	const char *kinds[2] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
+	int			n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(table, kinds[0])) +
+		cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(table, kinds[1]));
+
+	d->indexes = palloc0(sizeof(MaipIndexDesc) * Max(n, 1));
+	for (int k = 0; k < 2; k++)
+	{
+		const cJSON *ix;
+
+		cJSON_ArrayForEach(ix, cJSON_GetObjectItemCaseSensitive(table, kinds[k]))
+		{
+			MaipIndexDesc *x = &d->indexes[d->nindexes];
+			const cJSON *proj = cJSON_GetObjectItemCaseSensitive(ix, "Projection");
+			const char *ptype = maip_json_string(proj, "ProjectionType");
+			const char *name = maip_json_string(ix, "IndexName");
+			const cJSON *attr;
+
+			if (name == NULL)
+				continue;
+			x->name = pstrdup(name);
+			x->is_global = (k == 0);
+			parse_key_schema(cJSON_GetObjectItemCaseSensitive(ix, "KeySchema"), defs,
+							 &x->hash_key, &x->hash_type, &x->range_key, &x->range_type);
+			if (x->hash_key == NULL)
+				continue;
+			x->projects_all = ptype && strcmp(ptype, "ALL") == 0;
+			/* an index always holds its own keys and the table's keys */
+			x->projected = list_make1(makeString(x->hash_key));
+			if (x->range_key)
+				x->projected = lappend(x->projected, makeString(x->range_key));
+			if (d->hash_key)
+				x->projected = lappend(x->projected, makeString(d->hash_key));
+			if (d->range_key)
+				x->projected = lappend(x->projected, makeString(d->range_key));
+			cJSON_ArrayForEach(attr, cJSON_GetObjectItemCaseSensitive(proj, "NonKeyAttributes"))
+				if (cJSON_IsString(attr))
+					x->projected = lappend(x->projected, makeString(pstrdup(attr->valuestring)));
+			d->nindexes++;
+		}
+	}
+}
+
 /* The "Table" object of a DescribeTable answer, in our terms. */
 MaipTableDesc *
 maip_parse_table_desc(const cJSON *table)
 {
 	MaipTableDesc *d = palloc0(sizeof(MaipTableDesc));
 	const cJSON *defs = cJSON_GetObjectItemCaseSensitive(table, "AttributeDefinitions");
-	const cJSON *key;
 	const cJSON *v;
 	const char *s;
 
@@ -572,25 +645,41 @@ maip_parse_table_desc(const cJSON *table)
 	v = cJSON_GetObjectItemCaseSensitive(table, "TableSizeBytes");
 	d->size_bytes = cJSON_IsNumber(v) ? v->valuedouble : -1;
 
-	cJSON_ArrayForEach(key, cJSON_GetObjectItemCaseSensitive(table, "KeySchema"))
-	{
-		const char *name = maip_json_string(key, "AttributeName");
-		const char *type = maip_json_string(key, "KeyType");
-
-		if (name == NULL || type == NULL)
-			continue;
-		if (strcmp(type, "HASH") == 0)
-		{
-			d->hash_key = pstrdup(name);
-			d->hash_type = attribute_type(defs, name);
-		}
-		else if (strcmp(type, "RANGE") == 0)
-		{
-			d->range_key = pstrdup(name);
-			d->range_type = attribute_type(defs, name);
-		}
-	}
+	parse_key_schema(cJSON_GetObjectItemCaseSensitive(table, "KeySchema"), defs,
+					 &d->hash_key, &d->hash_type, &d->range_key, &d->range_type);
+	parse_indexes(d, table, defs);
 	return d;
+}
+
+/* DescribeTable's "Table" object as JSON text, for caching. */
+char *
+maip_describe_table_text(MaipClient *client, const char *table)
+{
+	StringInfoData body;
+	cJSON	   *answer;
+	const cJSON *t;
+
+	initStringInfo(&body);
+	appendStringInfoString(&body, "{\"TableName\":");
+	maip_json_append_string(&body, table);
+	appendStringInfoChar(&body, '}');
+	answer = maip_call(client, "DescribeTable", &body, table);
+	t = cJSON_GetObjectItemCaseSensitive(answer, "Table");
+	if (!cJSON_IsObject(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_REPLY_HANDLE),
+				 errmsg("DynamoDB DescribeTable answer for \"%s\" has no Table object", table)));
+	return cJSON_PrintUnformatted(t);
+}
+
+MaipTableDesc *
+maip_table_desc_from_text(const char *json)
+{
+	cJSON	   *t = maip_json_parse(json, strlen(json));
+
+	if (!cJSON_IsObject(t))
+		elog(ERROR, "cached DynamoDB table description is not JSON");
+	return maip_parse_table_desc(t);
 }
 
 MaipTableDesc *

@@ -30,6 +30,19 @@ typedef struct MaipClient
 	int64		retries;
 } MaipClient;
 
+/* A global or local secondary index. */
+typedef struct MaipIndexDesc
+{
+	char	   *name;
+	char	   *hash_key;
+	char		hash_type;
+	char	   *range_key;		/* NULL if the index has no sort key */
+	char		range_type;
+	bool		is_global;
+	bool		projects_all;	/* ProjectionType ALL */
+	List	   *projected;		/* String: attributes it holds when not ALL */
+} MaipIndexDesc;
+
 /* The parts of DescribeTable the planner and executor use. */
 typedef struct MaipTableDesc
 {
@@ -41,6 +54,8 @@ typedef struct MaipTableDesc
 	char		hash_type;		/* 'S', 'N' or 'B' */
 	char	   *range_key;		/* NULL if the table has no sort key */
 	char		range_type;
+	int			nindexes;
+	MaipIndexDesc *indexes;
 } MaipTableDesc;
 
 extern MaipClient *maip_client_create(ForeignServer *server, Oid userid);
@@ -48,5 +63,7 @@ extern cJSON *maip_call(MaipClient *client, const char *operation,
 						const StringInfo body, const char *table);
 extern MaipTableDesc *maip_parse_table_desc(const cJSON *table);
 extern MaipTableDesc *maip_describe_table(MaipClient *client, const char *table);
+extern char *maip_describe_table_text(MaipClient *client, const char *table);
+extern MaipTableDesc *maip_table_desc_from_text(const char *json);
 
 #endif							/* MAIP_REQUEST_H */

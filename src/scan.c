@@ -13,6 +13,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "commands/vacuum.h"
 #include "executor/executor.h"
 #include "foreign/foreign.h"
 #include "miscadmin.h"
@@ -49,6 +50,7 @@ typedef struct MaipScanState
 	MaipClient *client;
 	MaipOperation op;
 	const char *table;
+	const char *index_name;		/* NULL for the table itself */
 	const char *key_condition;	/* NULL if none */
 	const char *filter;			/* NULL if none */
 	List	   *names;			/* String, #n<i> */
@@ -222,6 +224,7 @@ read_plan(MaipScanState *st, ForeignScan *fsplan)
 
 	st->op = (MaipOperation) intVal(list_nth(priv, FdwScanPrivateOperation));
 	st->table = strVal(list_nth(priv, FdwScanPrivateTable));
+	st->index_name = nonempty_or_null(list_nth(priv, FdwScanPrivateIndexName));
 	st->key_condition = nonempty_or_null(list_nth(priv, FdwScanPrivateKeyCondition));
 	st->filter = nonempty_or_null(list_nth(priv, FdwScanPrivateFilter));
 	st->names = list_nth(priv, FdwScanPrivateNames);
@@ -437,6 +440,11 @@ build_request(MaipScanState *st, StringInfo b)
 	}
 
 	/* Scan and Query */
+	if (st->index_name)
+	{
+		appendStringInfoString(b, ",\"IndexName\":");
+		maip_json_append_string(b, st->index_name);
+	}
 	if (st->key_condition)
 	{
 		appendStringInfoString(b, ",\"KeyConditionExpression\":");
@@ -786,6 +794,8 @@ maipExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	ExplainPropertyText("DynamoDB Operation",
 						st->op == MAIP_MULTIQUERY ? "Query per partition key" : maip_operation_name(st->op), es);
 	ExplainPropertyText("DynamoDB Table", st->table, es);
+	if (st->index_name)
+		ExplainPropertyText("DynamoDB Index", st->index_name, es);
 	if (es->verbose)
 	{
 		if (st->key_condition)
@@ -823,4 +833,77 @@ maipExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		ExplainPropertyInteger("DynamoDB Items Returned", NULL, st->returned, es);
 		ExplainPropertyFloat("DynamoDB Read Capacity Units", NULL, st->consumed_rcu, 1, es);
 	}
+}
+
+/* ---------- ANALYZE ---------- */
+
+/*
+ * Sample rows for ANALYZE with a bounded Scan: the first targrows items.
+ * DynamoDB's Scan order follows the hash of the partition key, so the
+ * first items are a fair sample without reading the whole table.
+ */
+static int
+acquire_sample_rows(Relation rel, int elevel, HeapTuple *rows, int targrows,
+					double *totalrows, double *totaldeadrows)
+{
+	ForeignTable *ft = GetForeignTable(RelationGetRelid(rel));
+	MaipTableOptions *topts = maip_get_table_options(RelationGetRelid(rel));
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	MaipScanState *st = palloc0(sizeof(MaipScanState));
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(tupdesc, &TTSOpsVirtual);
+	List	   *attnums = NIL;
+	MemoryContext outer = CurrentMemoryContext;
+	int			nrows = 0;
+	MaipTableDesc *desc;
+
+	for (int i = 1; i <= tupdesc->natts; i++)
+		if (!TupleDescAttr(tupdesc, i - 1)->attisdropped)
+			attnums = lappend_int(attnums, i);
+	st->client = maip_client_create(GetForeignServer(ft->serverid), GetUserId());
+	st->table = topts->table;
+	st->op = MAIP_SCAN;
+	st->names = NIL;
+	st->value_types = "";
+	st->expr_names_json = "";
+	st->limit = Min(targrows, 1000);
+	init_columns(st, rel, attnums);
+	st->values_cxt = AllocSetContextCreate(outer, "maip_fdw analyze", ALLOCSET_SMALL_SIZES);
+	st->page_cxt = AllocSetContextCreate(outer, "maip_fdw page", ALLOCSET_DEFAULT_SIZES);
+	st->item_cxt = AllocSetContextCreate(outer, "maip_fdw row", ALLOCSET_SMALL_SIZES);
+
+	while (nrows < targrows && !st->done)
+	{
+		vacuum_delay_point();
+		fetch_page(st);
+		for (; st->next_item && nrows < targrows; st->next_item = st->next_item->next)
+		{
+			MemoryContextReset(st->item_cxt);
+			MemoryContextSwitchTo(st->item_cxt);
+			ExecClearTuple(slot);
+			store_item(st, st->next_item, slot);
+			MemoryContextSwitchTo(outer);
+			rows[nrows++] = heap_form_tuple(tupdesc, slot->tts_values, slot->tts_isnull);
+		}
+	}
+	ExecDropSingleTupleTableSlot(slot);
+
+	desc = maip_describe_table(st->client, topts->table);
+	*totalrows = (st->done || desc->item_count < nrows) ? nrows : desc->item_count;
+	*totaldeadrows = 0;
+	MemoryContextDelete(st->values_cxt);
+	MemoryContextDelete(st->page_cxt);
+	MemoryContextDelete(st->item_cxt);
+
+	ereport(elevel,
+			(errmsg("\"%s\": sampled %d items of DynamoDB table \"%s\" (%.0f in all) in %ld pages",
+					RelationGetRelationName(rel), nrows, topts->table, *totalrows, (long) st->pages)));
+	return nrows;
+}
+
+bool
+maipAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func, BlockNumber *totalpages)
+{
+	*func = acquire_sample_rows;
+	*totalpages = 1;
+	return true;
 }

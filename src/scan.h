@@ -15,5 +15,7 @@ extern TupleTableSlot *maipIterateForeignScan(ForeignScanState *node);
 extern void maipReScanForeignScan(ForeignScanState *node);
 extern void maipEndForeignScan(ForeignScanState *node);
 extern void maipExplainForeignScan(ForeignScanState *node, ExplainState *es);
+extern bool maipAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func,
+									BlockNumber *totalpages);
 
 #endif							/* MAIP_SCAN_H */
