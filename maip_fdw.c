@@ -12,6 +12,7 @@
 #include "access/reloptions.h"
 #include "fmgr.h"
 #include "foreign/fdwapi.h"
+#include "utils/guc.h"
 
 #include "json.h"
 #include "options.h"
@@ -29,6 +30,15 @@ void
 _PG_init(void)
 {
 	maip_json_init();
+	DefineCustomStringVariable("maip_fdw.allowed_endpoints",
+							   "Endpoints (comma-separated URLs) that servers owned by non-superusers may use, besides AWS's.",
+							   NULL, &maip_allowed_endpoints, "", PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+#if PG_VERSION_NUM >= 150000
+	MarkGUCPrefixReserved("maip_fdw");
+#else
+	EmitWarningsOnPlaceholders("maip_fdw");
+#endif
 }
 
 Datum

@@ -58,6 +58,7 @@ static const MaipOption valid_options[] = {
 	{"max_retries", ForeignServerRelationId, check_retries, false},
 	{"ambient_credentials", ForeignServerRelationId, check_bool, true},
 	{"ca_file", ForeignServerRelationId, check_nonempty, true},
+	{"allow_insecure_http", ForeignServerRelationId, check_bool, true},
 	{"consistent_read", ForeignServerRelationId, check_bool, false},
 	{"access_key_id", UserMappingRelationId, check_access_key, false},
 	{"secret_access_key", UserMappingRelationId, check_nonempty, false},
@@ -70,6 +71,143 @@ static const MaipOption valid_options[] = {
 	{"part", AttributeRelationId, check_part, false},
 	{NULL, InvalidOid, NULL, false}
 };
+
+/* maip_fdw.allowed_endpoints: endpoints a superuser lets non-superusers use. */
+char	   *maip_allowed_endpoints = NULL;
+
+/* The parts of an endpoint URL we reason about; false if it does not parse. */
+static bool
+endpoint_parts(const char *url, char **scheme, char **host, char **port, bool *has_userinfo)
+{
+	CURLU	   *u = curl_url();
+	char	   *s = NULL, *h = NULL, *p = NULL, *user = NULL;
+	bool		ok;
+
+	ok = u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		curl_url_get(u, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
+		curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK;
+	if (ok)
+	{
+		*scheme = pstrdup(s);
+		*host = pstrdup(h);
+		*port = (curl_url_get(u, CURLUPART_PORT, &p, 0) == CURLUE_OK) ? pstrdup(p) : NULL;
+		*has_userinfo = curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK;
+	}
+	curl_free(s);
+	curl_free(h);
+	curl_free(p);
+	curl_free(user);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+static bool
+host_matches_aws(const char *host)
+{
+	const char *suffixes[] = {".amazonaws.com", ".amazonaws.com.cn", ".api.aws"};
+	const char *rest;
+
+	if (strncmp(host, "dynamodb.", 9) == 0)
+		rest = host + 9;
+	else if (strncmp(host, "dynamodb-fips.", 14) == 0)
+		rest = host + 14;
+	else
+		return false;
+	for (int i = 0; i < lengthof(suffixes); i++)
+	{
+		int			rlen = strlen(rest);
+		int			slen = strlen(suffixes[i]);
+
+		if (rlen > slen && strcmp(rest + rlen - slen, suffixes[i]) == 0)
+		{
+			/* the region in between: lowercase letters, digits and dashes only */
+			for (const char *p = rest; p < rest + rlen - slen; p++)
+				if (!(islower((unsigned char) *p) || isdigit((unsigned char) *p) || *p == '-'))
+					return false;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* An AWS DynamoDB endpoint: https, a dynamodb host of AWS, default port, no user info. */
+static bool
+endpoint_is_aws(const char *url)
+{
+	char	   *scheme, *host, *port;
+	bool		userinfo;
+
+	return endpoint_parts(url, &scheme, &host, &port, &userinfo) &&
+		pg_strcasecmp(scheme, "https") == 0 && !userinfo &&
+		(port == NULL || strcmp(port, "443") == 0) && host_matches_aws(host);
+}
+
+static bool
+endpoint_in_allow_list(const char *url)
+{
+	char	   *list;
+	char	   *tok;
+	char	   *save;
+	int			ulen = strlen(url);
+
+	while (ulen > 0 && url[ulen - 1] == '/')
+		ulen--;
+	if (maip_allowed_endpoints == NULL || maip_allowed_endpoints[0] == '\0')
+		return false;
+	list = pstrdup(maip_allowed_endpoints);
+	for (tok = strtok_r(list, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save))
+	{
+		int			tlen = strlen(tok);
+
+		while (tlen > 0 && tok[tlen - 1] == '/')
+			tlen--;
+		if (tlen == ulen && strncmp(tok, url, ulen) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool
+maip_endpoint_is_loopback(const char *url)
+{
+	char	   *scheme, *host, *port;
+	bool		userinfo;
+
+	if (!endpoint_parts(url, &scheme, &host, &port, &userinfo))
+		return false;
+	return strncmp(host, "127.", 4) == 0 || strcmp(host, "localhost") == 0 ||
+		strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0;
+}
+
+/*
+ * May a server owned by `owner` send requests (signed with its users'
+ * keys) to this endpoint?  A non-superuser could otherwise point the
+ * database server at internal services (SSRF): only AWS endpoints and
+ * those a superuser listed in maip_fdw.allowed_endpoints are theirs.
+ */
+void
+maip_check_endpoint_allowed(const char *url, Oid owner, bool allow_insecure_http)
+{
+	char	   *scheme, *host, *port;
+	bool		userinfo;
+
+	if (!endpoint_parts(url, &scheme, &host, &port, &userinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid endpoint \"%s\"", url)));
+	if (!superuser_arg(owner) && !endpoint_is_aws(url) && !endpoint_in_allow_list(url))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("endpoint \"%s\" is not allowed for a server owned by a non-superuser", url),
+				 errdetail("Non-superusers may use AWS DynamoDB endpoints (https://dynamodb.<region>.amazonaws.com) and those listed in maip_fdw.allowed_endpoints."),
+				 errhint("Ask a superuser to add the endpoint to maip_fdw.allowed_endpoints, or to own the server.")));
+	if (pg_strcasecmp(scheme, "http") == 0 && !maip_endpoint_is_loopback(url) && !allow_insecure_http)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("plain http endpoint \"%s\" is not on the loopback interface", url),
+				 errdetail("Requests to it would carry signatures and data unencrypted."),
+				 errhint("Use https, or have a superuser set allow_insecure_http 'true' on the server.")));
+}
 
 static const char *
 catalog_object_name(Oid catalog)
@@ -148,6 +286,8 @@ void
 maip_validate_option_list(List *options, Oid catalog)
 {
 	ListCell   *lc;
+	const char *endpoint = NULL;
+	bool		insecure = false;
 
 	foreach(lc, options)
 	{
@@ -166,7 +306,14 @@ maip_validate_option_list(List *options, Oid catalog)
 					 errmsg("only a superuser may set the maip_fdw option \"%s\"",
 							opt->name)));
 		opt->check(def);
+		if (strcmp(opt->name, "endpoint") == 0)
+			endpoint = defGetString(def);
+		else if (strcmp(opt->name, "allow_insecure_http") == 0)
+			insecure = defGetBoolean(def);
 	}
+	/* checked as the user who sets it; checked again at use, as the server's owner */
+	if (catalog == ForeignServerRelationId && endpoint)
+		maip_check_endpoint_allowed(endpoint, GetUserId(), insecure);
 }
 
 /* ---------- value checks ---------- */
@@ -379,6 +526,8 @@ maip_get_server_options(ForeignServer *server)
 			opts->ambient_credentials = defGetBoolean(def);
 		else if (strcmp(def->defname, "ca_file") == 0)
 			opts->ca_file = pstrdup(v);
+		else if (strcmp(def->defname, "allow_insecure_http") == 0)
+			opts->allow_insecure_http = defGetBoolean(def);
 	}
 	if (opts->region == NULL)
 		opts->region = pstrdup(default_region());

@@ -22,6 +22,7 @@ typedef struct MaipServerOptions
 	int			max_retries;
 	bool		ambient_credentials;	/* non-superusers may use the server's AWS env/profile */
 	char	   *ca_file;			/* extra CA bundle for TLS, or NULL */
+	bool		allow_insecure_http;	/* plain http beyond loopback (superuser-set) */
 } MaipServerOptions;
 
 /* Per-column mapping onto a DynamoDB attribute. */
@@ -41,7 +42,11 @@ typedef struct MaipTableOptions
 	bool		consistent_read;	/* table option, else the server's, else false */
 } MaipTableOptions;
 
+extern char *maip_allowed_endpoints;
+
 extern void maip_validate_option_list(List *options, Oid catalog);
+extern void maip_check_endpoint_allowed(const char *url, Oid owner, bool allow_insecure_http);
+extern bool maip_endpoint_is_loopback(const char *url);
 extern MaipServerOptions *maip_get_server_options(ForeignServer *server);
 extern MaipTableOptions *maip_get_table_options(Oid foreigntableid);
 extern MaipColumnOptions *maip_get_column_options(Oid relid, AttrNumber attnum,

@@ -87,6 +87,7 @@ maip_client_create(ForeignServer *server, Oid userid)
 	c->sopts = maip_get_server_options(server);
 	c->creds = maip_get_credentials(server, c->sopts, userid);
 	c->url = c->sopts->endpoint;
+	maip_check_endpoint_allowed(c->url, server->owner, c->sopts->allow_insecure_http);
 
 	if (u == NULL || curl_url_set(u, CURLUPART_URL, c->url, 0) != CURLUE_OK ||
 		curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)

@@ -572,6 +572,22 @@ def fixture_types_bad_items():
     ]
 
 
+def fixture_adversarial_items():
+    # keys and attribute names that would break an FDW splicing user text
+    # into expressions; every one must come back as plain data
+    names = {":x": S("colon"), "#y": S("hash"), "a) OR (b": S("paren"),
+             "\u540d\u524d": S("unicode"), "status": S("reserved")}
+    keys = ["a'b\"c", ":v0", "#n0", "x) OR (attribute_exists(k)", "OR",
+            "\u65e5\u672c\u8a9e\U0001f642", "back\\slash", "tab\there"]
+    items = []
+    for i, k in enumerate(keys):
+        it = {"k": S(k), "n": {"N": str(i)}}
+        it.update(names)
+        items.append(it)
+    items.append({"k": S("big"), "n": {"N": "99"}, "blob": S("x" * 65536)})
+    return items
+
+
 def T(name, pk, sk, gen, gsis=None):
     return {"name": name, "pk": pk, "sk": sk, "gen": gen, "gsis": gsis or []}
 
@@ -590,6 +606,7 @@ TABLES = [
     T(PREFIX + "merchant-analytics", ("merchantId", "S"), ("eventType#timestamp", "S"), gen_merchant_analytics),
     T("maip-fixture-types", ("id", "S"), None, fixture_types_items),
     T("maip-fixture-types-bad", ("id", "S"), None, fixture_types_bad_items),
+    T("maip-fixture-adversarial", ("k", "S"), None, fixture_adversarial_items),
 ]
 
 
