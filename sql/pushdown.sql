@@ -8,6 +8,8 @@
 \set audit_dump :dump '/maip-dev-audit.jsonl'
 \set ma_dump :dump '/maip-dev-merchant-analytics.jsonl'
 \set products_dump :dump '/maip-dev-products.jsonl'
+CREATE SCHEMA pushdown;
+SET search_path = pushdown, public;
 
 CREATE TEMP TABLE raw (doc jsonb);
 COPY raw (doc) FROM :'orders_dump' WITH (FORMAT csv, QUOTE e'\x01', DELIMITER e'\x02');

@@ -274,6 +274,28 @@ maipBeginForeignScan(ForeignScanState *node, int eflags)
 										 ALLOCSET_SMALL_SIZES);
 }
 
+/*
+ * DynamoDB keys are at most 2048 bytes (partition) and 1024 bytes (sort).
+ * A longer value cannot equal any key: the answer is "no row", which is
+ * what PostgreSQL would say, where DynamoDB would reject the request.
+ */
+#define MAX_PARTITION_KEY_BYTES 2048
+#define MAX_SORT_KEY_BYTES 1024
+
+static bool
+key_too_long(Datum d, Oid typid, char type, int limit)
+{
+	Oid			outfunc;
+	bool		isvarlena;
+
+	if (type == 'B')
+		return VARSIZE_ANY_EXHDR(DatumGetPointer(d)) > limit;
+	if (type != 'S')
+		return false;
+	getTypeOutputInfo(typid, &outfunc, &isvarlena);
+	return strlen(OidOutputFunctionCall(outfunc, d)) > (size_t) limit;
+}
+
 /* Partition-key values of an array (IN list), as AVs, NULLs dropped, duplicates removed. */
 static List *
 array_key_avs(Datum arraydatum, Oid arraytype, char type)
@@ -296,7 +318,7 @@ array_key_avs(Datum arraydatum, Oid arraytype, char type)
 		ListCell   *lc;
 		bool		dup = false;
 
-		if (nulls[i])
+		if (nulls[i] || key_too_long(elems[i], elemtype, type, MAX_PARTITION_KEY_BYTES))
 			continue;
 		initStringInfo(&av);
 		maip_datum_to_av(&av, elems[i], elemtype, type);
@@ -328,6 +350,12 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 
 		if (isnull)
 			st->no_match = true;	/* every pushed condition is ANDed: NULL matches nothing */
+		else if (i == st->hash_value && st->op != MAIP_MULTIQUERY && st->op != MAIP_BATCHGET &&
+				 key_too_long(d, typid, st->value_types[i], MAX_PARTITION_KEY_BYTES))
+			st->no_match = true;
+		else if (i == st->range_value &&
+				 key_too_long(d, typid, st->value_types[i], MAX_SORT_KEY_BYTES))
+			st->no_match = true;
 		else if ((st->op == MAIP_MULTIQUERY || st->op == MAIP_BATCHGET) && i == st->hash_value)
 			st->keys = array_key_avs(d, typid, st->value_types[i]);
 		else
