@@ -251,5 +251,5 @@ FROM foreign_scan($$SELECT * FROM orders WHERE customer_id = 'cust-7'$$) p;
 
 -- ANALYZE samples items with a bounded Scan, and the planner uses the statistics.
 ANALYZE merchant_analytics;
-SELECT attname, n_distinct FROM pg_stats WHERE tablename = 'merchant_analytics' AND attname IN ('merchant_id', 'event_type') ORDER BY 1;
-SELECT reltuples FROM pg_class WHERE relname = 'merchant_analytics';
+SELECT attname, n_distinct FROM pg_stats WHERE schemaname = 'pushdown' AND tablename = 'merchant_analytics' AND attname IN ('merchant_id', 'event_type') ORDER BY 1;
+SELECT reltuples FROM pg_class WHERE oid = 'merchant_analytics'::regclass;
