@@ -125,10 +125,16 @@ EXPLAIN (VERBOSE, COSTS OFF)
 SELECT order_id FROM orders WHERE status = 'delivered' AND total >= 300 AND paid AND note IS NULL;
 SELECT mismatches($$SELECT order_id FROM orders WHERE status = 'delivered' AND total >= 300 AND paid AND note IS NULL$$,
                   $$SELECT order_id FROM local_orders WHERE status = 'delivered' AND total >= 300 AND paid AND note IS NULL$$);
+-- OR of conditions that translate: one filter term, each arm guarded, rechecked
+EXPLAIN (VERBOSE, COSTS OFF) SELECT order_id FROM orders WHERE status IN ('shipped', 'cancelled') OR total < 50;
 SELECT mismatches($$SELECT order_id FROM orders WHERE status IN ('shipped', 'cancelled') OR total < 50$$,
                   $$SELECT order_id FROM local_orders WHERE status IN ('shipped', 'cancelled') OR total < 50$$);
 SELECT mismatches($$SELECT order_id FROM orders WHERE status IN ('shipped', 'cancelled') AND note IS NOT NULL$$,
                   $$SELECT order_id FROM local_orders WHERE status IN ('shipped', 'cancelled') AND note IS NOT NULL$$);
+SELECT mismatches($$SELECT order_id FROM orders WHERE note IS NULL OR (total > 900 AND paid)$$,
+                  $$SELECT order_id FROM local_orders WHERE note IS NULL OR (total > 900 AND paid)$$);
+SELECT mismatches($$SELECT order_id FROM orders WHERE NOT (status = 'delivered' OR total > 100)$$,
+                  $$SELECT order_id FROM local_orders WHERE NOT (status = 'delivered' OR total > 100)$$);
 SELECT mismatches($$SELECT order_id FROM orders WHERE NOT paid AND status <> 'delivered'$$,
                   $$SELECT order_id FROM local_orders WHERE NOT paid AND status <> 'delivered'$$);
 -- IS [NOT] NULL is exact: count(*) needs no item at all

@@ -55,7 +55,8 @@ typedef enum CondKind
 	COND_PREFIX,				/* col LIKE 'prefix%' */
 	COND_NULL,					/* col IS NULL */
 	COND_NOTNULL,				/* col IS NOT NULL */
-	COND_BOOL					/* bool col, or NOT bool col */
+	COND_BOOL,					/* bool col, or NOT bool col */
+	COND_OR						/* an OR of the above */
 } CondKind;
 
 /* One recognised qual. */
@@ -69,6 +70,7 @@ typedef struct Cond
 	Expr	   *value;			/* COND_CMP / COND_IN: the value (array) expression */
 	char	   *prefix;			/* COND_PREFIX */
 	bool		bool_value;		/* COND_BOOL */
+	List	   *disjuncts;		/* COND_OR: Cond pointers */
 	bool		used;
 } Cond;
 
@@ -308,6 +310,30 @@ recognise(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 	if (IsA(clause, OpExpr))
 		return recognise_opexpr(root, baserel, info, (OpExpr *) clause, c);
 
+	if (is_orclause(clause))
+	{
+		ListCell   *lc;
+
+		foreach(lc, ((BoolExpr *) clause)->args)
+		{
+			Cond	   *d = palloc(sizeof(Cond));
+			RestrictInfo fake;
+
+			/* each arm must be a condition we can write, on a whole attribute */
+			memset(&fake, 0, sizeof(fake));
+			fake.type = T_RestrictInfo;
+			fake.clause = lfirst(lc);
+			if (!recognise(root, baserel, info, &fake, d) || d->kind == COND_OR ||
+				d->col->part > 0 || (d->kind == COND_IN && !IsA(d->value, Const)))
+				return false;
+			d->rinfo = NULL;
+			c->disjuncts = lappend(c->disjuncts, d);
+		}
+		c->kind = COND_OR;
+		c->col = ((Cond *) linitial(c->disjuncts))->col;
+		return true;
+	}
+
 	if (IsA(clause, ScalarArrayOpExpr))
 	{
 		ScalarArrayOpExpr *saop = (ScalarArrayOpExpr *) clause;
@@ -502,6 +528,8 @@ write_condition(MaipAccess *a, Cond *c, StringInfo buf)
 				appendStringInfoChar(buf, ')');
 				return true;
 			}
+		case COND_OR:
+			break;				/* written by write_filter_term */
 	}
 	return false;
 }
@@ -518,39 +546,100 @@ is_key_attribute(MaipRelInfo *info, const char *attribute, char type)
 }
 
 /*
- * Add c to the FilterExpression.  On key attributes (type fixed by the
- * schema) the filter is exact; elsewhere it gets a type guard and stays
- * local too.
+ * One filter term for c.  On key attributes (type fixed by the schema) and
+ * for IS [NOT] NULL the term is exact; elsewhere it gets a type guard that
+ * lets items of any other type through, so that DynamoDB only removes rows
+ * PostgreSQL would remove too, and *exact is false (PostgreSQL rechecks).
  */
-static void
-add_filter(MaipAccess *a, MaipRelInfo *info, Cond *c, StringInfo filter)
+static bool
+write_filter_term(MaipAccess *a, MaipRelInfo *info, Cond *c, StringInfo out, bool *exact)
 {
 	StringInfoData cond;
-	bool		exact;
+	int			n;
+
+	if (c->kind == COND_OR)
+	{
+		ListCell   *lc;
+		bool		all_exact = true;
+
+		appendStringInfoChar(out, '(');
+		foreach(lc, c->disjuncts)
+		{
+			bool		e;
+
+			if (lc != list_head(c->disjuncts))
+				appendStringInfoString(out, " OR ");
+			if (!write_filter_term(a, info, lfirst(lc), out, &e))
+				return false;
+			all_exact &= e;
+		}
+		appendStringInfoChar(out, ')');
+		*exact = all_exact;
+		return true;
+	}
 
 	initStringInfo(&cond);
 	if (!write_condition(a, c, &cond))
+		return false;
+	*exact = c->kind == COND_NULL || c->kind == COND_NOTNULL ||
+		is_key_attribute(info, c->col->attribute, c->type);
+	if (*exact)
 	{
+		appendStringInfoString(out, cond.data);
+		return true;
+	}
+	n = name_ref(a, c->col->attribute);
+	appendStringInfo(out, "(%s OR (attribute_exists(#n%d) AND NOT attribute_type(#n%d, :v%d)))",
+					 cond.data, n, n, text_value_ref(a, type_name_of(c->type)));
+	return true;
+}
+
+static bool is_index_key(MaipAccess *a, MaipRelInfo *info, const char *attribute);
+
+/* Does c (or an arm of it) name a key attribute the Query uses? */
+static bool
+names_query_key(MaipAccess *a, MaipRelInfo *info, Cond *c)
+{
+	ListCell   *lc;
+
+	if (c->kind == COND_OR)
+	{
+		foreach(lc, c->disjuncts)
+			if (names_query_key(a, info, lfirst(lc)))
+				return true;
+		return false;
+	}
+	return a->index_name ? is_index_key(a, info, c->col->attribute)
+		: is_key_attribute(info, c->col->attribute, c->type);
+}
+
+/* Add c to the FilterExpression, exactly or as a guarded superset that is rechecked here. */
+static void
+add_filter(MaipAccess *a, MaipRelInfo *info, Cond *c, StringInfo filter)
+{
+	StringInfoData term;
+	bool		exact;
+	int			nnames = list_length(a->names);
+	int			nvalues = list_length(a->values);
+
+	initStringInfo(&term);
+	if (!write_filter_term(a, info, c, &term, &exact))
+	{
+		/* forget the names and values a half-written term registered */
+		a->names = list_truncate(a->names, nnames);
+		a->values = list_truncate(a->values, nvalues);
+		a->value_types.len = nvalues;
+		a->value_types.data[nvalues] = '\0';
 		a->local_conds = lappend(a->local_conds, c->rinfo);
 		return;
 	}
-	exact = c->kind == COND_NULL || c->kind == COND_NOTNULL ||
-		is_key_attribute(info, c->col->attribute, c->type);
 	if (filter->len > 0)
 		appendStringInfoString(filter, " AND ");
+	appendStringInfoString(filter, term.data);
 	if (exact)
-	{
-		appendStringInfoString(filter, cond.data);
 		a->remote_conds = lappend(a->remote_conds, c->rinfo);
-	}
 	else
-	{
-		int			n = name_ref(a, c->col->attribute);
-
-		appendStringInfo(filter, "(%s OR (attribute_exists(#n%d) AND NOT attribute_type(#n%d, :v%d)))",
-						 cond.data, n, n, text_value_ref(a, type_name_of(c->type)));
 		a->local_conds = lappend(a->local_conds, c->rinfo);
-	}
 	c->used = true;
 }
 
@@ -935,9 +1024,7 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 			continue;
 		}
 		/* a Query's filter may not name the key attributes it queries by */
-		if (a->op != MAIP_SCAN &&
-			(a->index_name ? is_index_key(a, info, c->col->attribute)
-			 : is_key_attribute(info, c->col->attribute, c->type)))
+		if (a->op != MAIP_SCAN && names_query_key(a, info, c))
 		{
 			a->local_conds = lappend(a->local_conds, c->rinfo);
 			continue;
