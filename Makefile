@@ -6,7 +6,7 @@ OBJS = maip_fdw.o \
        src/options.o src/credentials.o src/sigv4.o src/http.o \
        src/request.o src/convert.o src/json.o src/deparse.o src/planner.o src/scan.o
 # control plane (DBA functions, IMPORT FOREIGN SCHEMA)
-OBJS +=
+OBJS += src/admin.o src/import.o
 
 EXTENSION = maip_fdw
 DATA = sql/maip_fdw--0.1.sql
@@ -14,7 +14,7 @@ PGFILEDESC = "maip_fdw - foreign data wrapper for Amazon DynamoDB"
 
 REGRESS = init types scan errors pushdown security
 # control-plane tests
-REGRESS +=
+REGRESS += import admin
 REGRESS_OPTS = --inputdir=.
 
 PG_CPPFLAGS = -I$(srcdir)/src $(shell pkg-config --cflags libcurl libcjson 2>/dev/null)

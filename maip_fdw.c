@@ -14,6 +14,7 @@
 #include "foreign/fdwapi.h"
 #include "utils/guc.h"
 
+#include "import.h"
 #include "json.h"
 #include "options.h"
 #include "planner.h"
@@ -55,6 +56,7 @@ maip_fdw_handler(PG_FUNCTION_ARGS)
 	routine->EndForeignScan = maipEndForeignScan;
 	routine->ExplainForeignScan = maipExplainForeignScan;
 	routine->AnalyzeForeignTable = maipAnalyzeForeignTable;
+	routine->ImportForeignSchema = maipImportForeignSchema;
 
 	PG_RETURN_POINTER(routine);
 }
