@@ -94,6 +94,23 @@ SELECT v.account_manager, v.customer_id, count(*) AS orders,
 SELECT order_id, jsonb_array_length(item->'items') AS lines,
        item->'items'->0->>'sku' AS first_sku, item->'tags' AS tags, item->>'note' AS note
   FROM orders WHERE status = 'refunded' ORDER BY order_id LIMIT 5;
+
+\echo '== one order by key: a single GetItem/Query, as EXPLAIN shows =='
+EXPLAIN (COSTS OFF) SELECT * FROM orders WHERE order_id = 'ord-00001';
+SELECT order_id, total, status FROM orders WHERE order_id = 'ord-00001';
+
+\echo '== all eight MAIP tables of env dev, imported in one statement =='
+CREATE SCHEMA maip_dev;
+IMPORT FOREIGN SCHEMA dev FROM SERVER maip_dev INTO maip_dev;
+SELECT foreign_table_name FROM information_schema.foreign_tables
+ WHERE foreign_table_schema = 'maip_dev' ORDER BY 1;
+SELECT count(*) AS audit_entries_for_ord_00001 FROM maip_dev.audit
+ WHERE entity_type = 'order' AND entity_id = 'ord-00001';
+
+\echo '== DBA: describe, back up and list backups of the orders table =='
+SELECT table_name, status, item_count, billing_mode FROM maip_fdw.describe_table('orders');
+SELECT maip_fdw.create_backup('orders', 'maip-dev-orders-demo') LIKE 'arn:%' AS backup_created;
+SELECT backup_name, status, type FROM maip_fdw.list_backups('orders') ORDER BY 1;
 SQL
 
 cat <<EOF
