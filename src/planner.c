@@ -186,12 +186,19 @@ maipGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 	info->desc = cached_table_desc(server, userid, info->topts->table);
 	info->item_count = DEFAULT_ITEM_COUNT;
 	info->item_bytes = DEFAULT_ITEM_BYTES;
-	if (info->desc && info->desc->item_count >= 0)
+	/*
+	 * DynamoDB refreshes ItemCount and TableSizeBytes about every six hours:
+	 * a freshly loaded table says 0 and 0.  Take that as "unknown" rather
+	 * than as an empty table, or every join would look free.
+	 */
+	if (info->desc && info->desc->item_count > 0)
 	{
 		info->item_count = Max(info->desc->item_count, 1.0);
 		if (info->desc->item_count > 0 && info->desc->size_bytes > 0)
 			info->item_bytes = info->desc->size_bytes / info->desc->item_count;
 	}
+	else if (baserel->tuples >= 0 && baserel->pages > 0)
+		info->item_count = Max(baserel->tuples, 1.0);	/* from ANALYZE */
 
 	sel = clauselist_selectivity(root, baserel->baserestrictinfo, 0, JOIN_INNER, NULL);
 	baserel->tuples = info->item_count;
