@@ -4,7 +4,7 @@
 MODULE_big = maip_fdw
 OBJS = maip_fdw.o \
        src/options.o src/credentials.o src/sigv4.o src/http.o \
-       src/request.o src/convert.o src/json.o src/deparse.o src/planner.o src/scan.o
+       src/request.o src/convert.o src/json.o src/deparse.o src/planner.o src/scan.o src/wire.o
 # control plane (DBA functions, IMPORT FOREIGN SCHEMA)
 OBJS += src/admin.o src/import.o
 
@@ -14,7 +14,7 @@ PGFILEDESC = "maip_fdw - foreign data wrapper for Amazon DynamoDB"
 
 REGRESS = init types scan errors pushdown security
 # control-plane tests
-REGRESS += import admin
+REGRESS += import admin faults
 REGRESS_OPTS = --inputdir=.
 
 PG_CPPFLAGS = -I$(srcdir)/src $(shell pkg-config --cflags libcurl libcjson 2>/dev/null)
@@ -25,3 +25,15 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 override CFLAGS += -Wall -Wmissing-prototypes -Werror=implicit-function-declaration
+
+# The regression suite with every PostgreSQL process under valgrind memcheck
+# (a few minutes; not part of .ci/run).  See test/valgrind.sh.
+valgrind-check:
+	VALGRIND_TESTS="$(REGRESS)" PG_CONFIG="$(PG_CONFIG)" bash test/valgrind.sh
+.PHONY: valgrind-check
+
+# libFuzzer targets for src/sigv4.c and src/wire.c, each run for FUZZ_SECONDS
+# (default 30) seconds; not part of .ci/run.  See test/fuzz/build.sh.
+fuzz:
+	bash test/fuzz/build.sh
+.PHONY: fuzz

@@ -31,6 +31,7 @@
 #include "utils/numeric.h"
 
 #include "convert.h"
+#include "wire.h"
 
 static Datum convert_tagged(const MaipConverter *cv, const char *tag,
 							const cJSON *value, bool *isnull);
@@ -91,46 +92,10 @@ maip_av_unwrap(const cJSON *av, const char **tag, const cJSON **value)
 	return true;
 }
 
-/* Is s a number as JSON writes them?  DynamoDB's own formatting nearly always is. */
-static bool
-is_json_number(const char *s)
-{
-	const char *p = s;
-
-	if (*p == '-')
-		p++;
-	if (*p == '0')
-		p++;
-	else if (*p >= '1' && *p <= '9')
-		while (*p >= '0' && *p <= '9')
-			p++;
-	else
-		return false;
-	if (*p == '.')
-	{
-		p++;
-		if (!(*p >= '0' && *p <= '9'))
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p == 'e' || *p == 'E')
-	{
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!(*p >= '0' && *p <= '9'))
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	return *p == '\0';
-}
-
 static void
 append_json_number(StringInfo buf, const char *digits)
 {
-	if (is_json_number(digits))
+	if (wire_is_json_number(digits))
 		appendStringInfoString(buf, digits);
 	else
 	{
@@ -625,7 +590,7 @@ maip_datum_to_av(StringInfo buf, Datum value, Oid typid, char type)
 	s = OidOutputFunctionCall(outfunc, value);
 	if (type == 'N')
 	{
-		if (!is_json_number(s))
+		if (!wire_is_json_number(s))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("cannot compare with %s in DynamoDB", s),

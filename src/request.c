@@ -30,6 +30,7 @@
 #include "http.h"
 #include "request.h"
 #include "sigv4.h"
+#include "wire.h"
 
 #define DYNAMODB_TARGET_PREFIX "DynamoDB_20120810."
 #define BACKOFF_BASE_MS 50
@@ -180,86 +181,28 @@ build_signed_headers(MaipClient *c, const char *operation, const StringInfo body
 	return list;
 }
 
-/* Text between <tag> and </tag> in an XML error body, or NULL. */
-static char *
-xml_element(const char *body, const char *tag)
-{
-	char	   *open = psprintf("<%s>", tag);
-	char	   *close = psprintf("</%s>", tag);
-	const char *start = strstr(body, open);
-	const char *end;
-	char	   *result = NULL;
-
-	if (start)
-	{
-		start += strlen(open);
-		end = strstr(start, close);
-		if (end)
-			result = pnstrdup(start, end - start);
-	}
-	pfree(open);
-	pfree(close);
-	return result;
-}
-
-/* "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException" -> "ResourceNotFoundException" */
-static char *
-short_error_type(const char *type)
-{
-	const char *hash = strrchr(type, '#');
-	const char *colon;
-
-	if (hash)
-		type = hash + 1;
-	colon = strchr(type, ':');
-	return colon ? pnstrdup(type, colon - type) : pstrdup(type);
-}
-
-/* Keep AWS messages printable and bounded before they reach an error report. */
-static char *
-clean_message(const char *msg)
-{
-	size_t		len = strnlen(msg, 1000);
-	char	   *out = pnstrdup(msg, len);
-
-	for (char *p = out; *p; p++)
-		if ((unsigned char) *p < 0x20)
-			*p = ' ';
-	return out;
-}
-
+/*
+ * The AWS error type and message of a failed attempt.  The parsing itself
+ * is in wire.c (no PostgreSQL there, so it is unit-tested and fuzzed on its
+ * own); here its fixed-size results become palloc'd strings.
+ */
 static void
 read_aws_error(const MaipHttpResponse *resp, AttemptFailure *f)
 {
-	cJSON	   *doc = maip_json_parse(resp->body, resp->body_len);
+	WireError	e;
 
-	if (cJSON_IsObject(doc))
-	{
-		const char *type = maip_json_string(doc, "__type");
-		const char *msg = maip_json_string(doc, "message");
+	wire_parse_error(resp->body, resp->body_len, resp->error_type_header, &e);
+	if (e.has_type)
+		f->aws_type = pstrdup(e.type);
+	if (e.has_message)
+		f->aws_message = pstrdup(e.message);
 
-		if (msg == NULL)
-			msg = maip_json_string(doc, "Message");
-		if (type)
-			f->aws_type = short_error_type(type);
-		if (msg)
-			f->aws_message = clean_message(msg);
-	}
-	else if (resp->body_len > 0 && strstr(resp->body, "<Code>"))
-	{
-		/* some endpoints answer authentication failures in XML */
-		char	   *code = xml_element(resp->body, "Code");
-		char	   *msg = xml_element(resp->body, "Message");
-
-		if (code)
-			f->aws_type = short_error_type(code);
-		if (msg)
-			f->aws_message = clean_message(msg);
-	}
-	else
-		f->bad_body = resp->body_len > 0;
-	if (f->aws_type == NULL && resp->error_type_header[0])
-		f->aws_type = short_error_type(resp->error_type_header);
+	/*
+	 * A 5xx with a body that is not JSON (a load balancer's "Service
+	 * Unavailable" page) is a server failure, not an unreadable answer.
+	 */
+	if (e.body == WIRE_BODY_OTHER)
+		f->bad_body = resp->status < 500;
 }
 
 static bool
@@ -375,9 +318,15 @@ error_detail(const AttemptFailure *f)
 	if (f->transport_error)
 		appendStringInfo(&d, "libcurl error %d: %s.", f->curl_code, f->transport_error);
 	else if (f->aws_type || f->aws_message)
-		appendStringInfo(&d, "AWS error %s: %s.",
-						 f->aws_type ? f->aws_type : "(no type)",
-						 f->aws_message ? f->aws_message : "(no message)");
+	{
+		const char *msg = f->aws_message ? f->aws_message : "(no message)";
+		size_t		len = strlen(msg);
+
+		/* AWS messages often end in a period already: don't print two */
+		appendStringInfo(&d, "AWS error %s: %s%s",
+						 f->aws_type ? f->aws_type : "(no type)", msg,
+						 (len > 0 && msg[len - 1] == '.') ? "" : ".");
+	}
 	else
 		appendStringInfo(&d, "HTTP status %ld with a %zu-byte body that is not a DynamoDB answer.",
 						 f->status, f->body_len);

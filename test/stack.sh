@@ -10,6 +10,16 @@
 # Settings (environment):
 #   MAIP_TEST_STATE      state dir            (default /tmp/maip_fdw_test)
 #   MAIP_TEST_MOTO_PORT  moto port            (default 45100)
+#   MAIP_TEST_BLACKHOLE_PORT   endpoint that never answers  (default moto + 1)
+#   MAIP_TEST_FAULTPROXY_PORT  fault-injecting proxy to moto (default moto + 2)
+#   MAIP_TEST_DYNALITE_PORT    dynalite, a second DynamoDB implementation
+#                              (default moto + 3)
+#   MAIP_TEST_DYNALITE=0 do not start dynalite
+#   MAIP_TEST_LIFETIME   seconds after which the helper services (blackhole,
+#                        fault proxy, dynalite) stop by themselves (default 3600)
+#   MAIP_TEST_PG_WRAPPER an executable pg_ctl starts instead of postgres (it
+#                        gets postgres's arguments; test/valgrind.sh uses it)
+#   MAIP_TEST_PG_START_TIMEOUT  seconds pg_ctl waits for the start (default 60)
 #   MAIP_TEST_PGPORT     PostgreSQL port      (default 45432)
 #   MAIP_TEST_PG_BIN     PostgreSQL bin dir   (default /usr/lib/postgresql/15/bin)
 #   MAIP_TEST_PYTHON     python with boto3+moto (default: auto-detected)
@@ -17,7 +27,15 @@
 #
 # State dir layout: env, moto.pid, moto.log, moto-key.json, auth-check.json,
 # aws/{credentials,config}, dump/*.jsonl + dump/summary.json, pgdata/, pg.log,
-# pghome/ (HOME of the server process), the server's unix socket.
+# pghome/ (HOME of the server process), the server's unix socket,
+# {blackhole,faultproxy,dynalite}.{pid,log}, dynalite-dump/ (the same dump
+# format, read back from dynalite), dynalite-load.log.
+#
+# dynalite (npm, pinned in test/package.json) is installed into
+# test/node_modules on first use and runs in memory.  It does not check
+# signatures, so it gets no IAM bootstrap; fixtures.py loads the same items.
+# If it cannot be installed or started, `up` still succeeds (moto is the
+# primary backend) and the env file says MAIP_TEST_DYNALITE_ERROR=<log file>.
 #
 # moto is started with INITIAL_NO_AUTH_ACTION_COUNT=3: the first three actions
 # (IAM CreateUser, PutUserPolicy, CreateAccessKey, done by `fixtures.py
@@ -30,6 +48,11 @@ ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 STATE=${MAIP_TEST_STATE:-/tmp/maip_fdw_test}
 MOTO_PORT=${MAIP_TEST_MOTO_PORT:-45100}
 BLACKHOLE_PORT=${MAIP_TEST_BLACKHOLE_PORT:-$((MOTO_PORT + 1))}
+FAULTPROXY_PORT=${MAIP_TEST_FAULTPROXY_PORT:-$((MOTO_PORT + 2))}
+DYNALITE_PORT=${MAIP_TEST_DYNALITE_PORT:-$((MOTO_PORT + 3))}
+LIFETIME=${MAIP_TEST_LIFETIME:-3600}
+PG_WRAPPER=${MAIP_TEST_PG_WRAPPER:-}
+PG_START_TIMEOUT=${MAIP_TEST_PG_START_TIMEOUT:-60}
 PG_PORT=${MAIP_TEST_PGPORT:-45432}
 PG_BIN=${MAIP_TEST_PG_BIN:-/usr/lib/postgresql/15/bin}
 REGION=us-east-1
@@ -154,10 +177,71 @@ stop_blackhole() {
     fi
 }
 
+# stop_helper NAME PATTERN: the process in NAME.pid, if its command line
+# matches PATTERN (so a recycled pid is left alone)
+stop_helper() {
+    local pid
+    if [ -f "$STATE/$1.pid" ]; then
+        pid=$(cat "$STATE/$1.pid" 2>/dev/null || true)
+        if [ -n "$pid" ] && [ -d "/proc/$pid" ] && cmdline "$pid" | grep -q -- "$2"; then
+            log "stopping $1 (pid $pid)"
+            kill_wait "$pid"
+        fi
+        rm -f "$STATE/$1.pid"
+    fi
+}
+
+stop_faultproxy() { stop_helper faultproxy 'faultproxy\.py'; }
+stop_dynalite() { stop_helper dynalite 'dynalite/cli\.js'; }
+
 cmd_down() {
     stop_pg
     stop_moto
     stop_blackhole
+    stop_faultproxy
+    stop_dynalite
+}
+
+# dynalite, pinned in test/package.json, into test/node_modules (gitignored)
+ensure_dynalite() {
+    local want have=""
+    want=$(sed -n 's/.*"dynalite": *"\([^"]*\)".*/\1/p' "$ROOT/test/package.json")
+    [ -f "$ROOT/test/node_modules/dynalite/package.json" ] &&
+        have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$ROOT/test/node_modules/dynalite/package.json")
+    [ -n "$want" ] && [ "$have" = "$want" ] && return 0
+    command -v node >/dev/null 2>&1 || { echo "node is not installed (Debian: nodejs)"; return 1; }
+    command -v npm >/dev/null 2>&1 || { echo "npm is not installed (Debian: npm)"; return 1; }
+    echo "installing dynalite $want into $ROOT/test/node_modules"
+    # two stacks coming up at once must not run npm in the same directory
+    (
+        flock -w 300 8 || { echo "timed out waiting for another npm install"; exit 1; }
+        cd "$ROOT/test" && npm install --no-audit --no-fund --no-package-lock --loglevel=error
+    ) 8>"${TMPDIR:-/tmp}/maip_fdw_npm_install.lock"
+}
+
+# dynalite on 127.0.0.1, fixtures loaded and dumped; run in the background,
+# output in dynalite-load.log.  Its dump is a separate directory: the tests
+# compare each backend with what boto3 read back from that same backend.
+start_dynalite() {
+    local py=$1 pid
+    ensure_dynalite || return 1
+    (close_fds; exec setsid timeout "$LIFETIME" node "$ROOT/test/node_modules/dynalite/cli.js" \
+        --host 127.0.0.1 --port "$DYNALITE_PORT" --createTableMs 0 --deleteTableMs 0 --updateTableMs 0 \
+        </dev/null >"$STATE/dynalite.log" 2>&1) &
+    pid=$!
+    echo "$pid" >"$STATE/dynalite.pid"
+    for _ in $(seq 1 200); do
+        # any answer (dynalite refuses an unsigned request) means it is up
+        if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$DYNALITE_PORT/"; then break; fi
+        [ -d "/proc/$pid" ] || { echo "dynalite exited during start-up"; cat "$STATE/dynalite.log"; return 1; }
+        sleep 0.05
+    done
+    mkdir -p "$STATE/dynalite-dump"
+    chmod 755 "$STATE/dynalite-dump"
+    # any key works: dynalite does not verify signatures
+    "$py" "$ROOT/test/fixtures.py" --endpoint "http://127.0.0.1:$DYNALITE_PORT" --region "$REGION" \
+        --access-key AKIAMAIPDYNALITE0000 --secret-key maip-dynalite-secret \
+        --dump-dir "$STATE/dynalite-dump" load --dump
 }
 
 show_logs() {
@@ -219,7 +303,7 @@ EOF
 }
 
 cmd_up() {
-    local py key secret moto_pid initdb_pid load_pid
+    local py key secret moto_pid initdb_pid load_pid dynalite_pid="" dynalite_ok=0
     py=$(find_python) || die "no python3 that can import boto3 and moto (set MAIP_TEST_PYTHON)"
     if [ ! -x "$PG_BIN/initdb" ] || [ ! -x "$PG_BIN/pg_ctl" ]; then die "PostgreSQL binaries not found in $PG_BIN"; fi
     command -v curl >/dev/null 2>&1 || die "curl is required"
@@ -259,9 +343,29 @@ cmd_up() {
 
     # an endpoint that accepts and never answers, for timeout and cancel tests
     stop_blackhole
-    (close_fds; exec setsid "$py" "$ROOT/test/blackhole.py" --port "$BLACKHOLE_PORT" \
+    (close_fds; exec setsid "$py" "$ROOT/test/blackhole.py" --port "$BLACKHOLE_PORT" --lifetime "$LIFETIME" \
         </dev/null >"$STATE/blackhole.log" 2>&1) &
     echo "$!" >"$STATE/blackhole.pid"
+
+    # the fault-injection proxy in front of moto (faults set by the tests)
+    port_busy "$FAULTPROXY_PORT" && die "port 127.0.0.1:$FAULTPROXY_PORT is in use by something else (set MAIP_TEST_FAULTPROXY_PORT)"
+    (close_fds; exec setsid "$py" "$ROOT/test/faultproxy.py" --port "$FAULTPROXY_PORT" \
+        --upstream "http://127.0.0.1:$MOTO_PORT" --lifetime "$LIFETIME" \
+        </dev/null >"$STATE/faultproxy.log" 2>&1) &
+    echo "$!" >"$STATE/faultproxy.pid"
+
+    # dynalite, the second implementation, loads in the background
+    if [ "${MAIP_TEST_DYNALITE:-1}" != 0 ]; then
+        if port_busy "$DYNALITE_PORT"; then
+            echo "port 127.0.0.1:$DYNALITE_PORT is in use by something else (set MAIP_TEST_DYNALITE_PORT)" >"$STATE/dynalite-load.log"
+            dynalite_pid=""
+        else
+            log "starting dynalite on 127.0.0.1:$DYNALITE_PORT"
+            (start_dynalite "$py") >"$STATE/dynalite-load.log" 2>&1 &
+            dynalite_pid=$!
+            BG_PIDS+=("$dynalite_pid")
+        fi
+    fi
 
     # (d, part 1) initdb runs while moto starts and the fixtures load
     log "initdb"
@@ -331,12 +435,29 @@ EOF
         AWS_SHARED_CREDENTIALS_FILE="$STATE/aws/credentials" \
         AWS_CONFIG_FILE="$STATE/aws/config" \
         AWS_EC2_METADATA_DISABLED=true \
-        "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$STATE/pg.log" -w -t 60 -s start) >/dev/null ||
+        "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$STATE/pg.log" -w -t "$PG_START_TIMEOUT" -s \
+        ${PG_WRAPPER:+-p "$PG_WRAPPER"} start) >/dev/null ||
         die "PostgreSQL failed to start"
 
     log "PostgreSQL is up; waiting for fixtures"
     wait "$load_pid" || die "loading/dumping fixtures failed (see $STATE/load.log)"
     log "fixtures loaded and dumped"
+    if [ "${MAIP_TEST_DYNALITE:-1}" != 0 ]; then
+        if [ -n "$dynalite_pid" ] && wait "$dynalite_pid"; then
+            dynalite_ok=1
+            log "dynalite loaded and dumped"
+        else
+            log "dynalite failed (see $STATE/dynalite-load.log)"
+            stop_dynalite
+        fi
+    fi
+    # the proxy must answer before the tests use it
+    for _ in $(seq 1 100); do
+        curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$FAULTPROXY_PORT/__fault" && break
+        sleep 0.05
+    done
+    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$FAULTPROXY_PORT/__fault" ||
+        die "the fault proxy did not answer on 127.0.0.1:$FAULTPROXY_PORT (see $STATE/faultproxy.log)"
 
     # (e) env file
     {
@@ -352,6 +473,13 @@ EOF
         printf 'export MAIP_TEST_REGION=%q\n' "$REGION"
         printf 'export MAIP_TEST_MOTO_PORT=%q\n' "$MOTO_PORT"
         printf 'export MAIP_TEST_BLACKHOLE=%q\n' "http://127.0.0.1:$BLACKHOLE_PORT"
+        printf 'export MAIP_TEST_FAULTPROXY=%q\n' "http://127.0.0.1:$FAULTPROXY_PORT"
+        if [ "$dynalite_ok" = 1 ]; then
+            printf 'export MAIP_TEST_DYNALITE_ENDPOINT=%q\n' "http://127.0.0.1:$DYNALITE_PORT"
+            printf 'export MAIP_TEST_DYNALITE_DUMP=%q\n' "$STATE/dynalite-dump"
+        elif [ "${MAIP_TEST_DYNALITE:-1}" != 0 ]; then
+            printf 'export MAIP_TEST_DYNALITE_ERROR=%q\n' "$STATE/dynalite-load.log"
+        fi
         printf 'export MAIP_TEST_PGPORT=%q\n' "$PG_PORT"
         printf 'export MAIP_TEST_CREDENTIALS_FILE=%q\n' "$STATE/aws/credentials"
         printf 'export MAIP_TEST_PROFILE=%q\n' maip-test
@@ -378,6 +506,17 @@ cmd_status() {
     else
         echo "postgres: not running"
         ok=1
+    fi
+    if [ -f "$STATE/faultproxy.pid" ] && curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$FAULTPROXY_PORT/__fault"; then
+        echo "faultproxy: running on 127.0.0.1:$FAULTPROXY_PORT"
+    else
+        echo "faultproxy: not running"
+        ok=1
+    fi
+    if [ -f "$STATE/dynalite.pid" ] && curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$DYNALITE_PORT/"; then
+        echo "dynalite: running on 127.0.0.1:$DYNALITE_PORT"
+    else
+        echo "dynalite: not running"
     fi
     [ -f "$STATE/env" ] && echo "env: $STATE/env"
     return $ok
