@@ -1,5 +1,5 @@
 --
--- admin: the DBA functions of docs/dba.md, one runbook step at a time.
+-- admin: the DBA functions of the README's DBA guide, one runbook step at a time.
 --
 -- Runs in a database of its own, where exactly one maip_fdw server exists
 -- (other tests create more servers in the regression database).  Effects
@@ -195,7 +195,7 @@ SELECT f AS function, (error_of(q)).state FROM (VALUES
 SELECT * FROM list_tables();
 RESET ROLE;
 
--- A DBA role, granted as docs/dba.md shows, signs with its own mapping.
+-- A DBA role, granted as the README's DBA guide shows, signs with its own mapping.
 CREATE ROLE regress_maip_dba;
 GRANT USAGE ON SCHEMA maip_fdw TO regress_maip_dba;
 GRANT USAGE ON FOREIGN SERVER maip TO regress_maip_dba;

@@ -152,7 +152,7 @@ RETURNS TABLE (table_name text, status text, billing_mode text,
 AS 'MODULE_PATHNAME', 'maip_admin_restore_table_to_point_in_time'
 LANGUAGE C VOLATILE;
 
--- Functions that change anything in AWS are for DBAs only (docs/dba.md
+-- Functions that change anything in AWS are for DBAs only (the README's DBA guide
 -- shows the GRANT); the read-only ones stay executable by PUBLIC and
 -- still need USAGE on this schema and a user mapping.
 REVOKE EXECUTE ON FUNCTION update_capacity(text, bigint, bigint, boolean, interval, text) FROM PUBLIC;
