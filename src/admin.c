@@ -821,14 +821,6 @@ call_with_table(MaipClient *client, const char *operation, const char *table)
 	return maip_call(client, operation, body_finish(&body), table);
 }
 
-cJSON *
-maip_describe_table_json(MaipClient *client, const char *table)
-{
-	cJSON	   *answer = call_with_table(client, "DescribeTable", table);
-
-	return (cJSON *) answer_object(answer, "Table", "DescribeTable");
-}
-
 /* ====================================================================
  * Waiting for a table to settle
  * ==================================================================== */
@@ -923,7 +915,7 @@ wait_for_table(MaipClient *client, const char *table, long timeout)
 
 		MemoryContextReset(pollcxt);
 		MemoryContextSwitchTo(pollcxt);
-		t = maip_describe_table_json(client, table);
+		t = (cJSON *) maip_describe_table_json(client, table, false);
 		state = table_progress(t, &ready);
 		status = maip_json_string(t, "TableStatus");
 		MemoryContextSwitchTo(callercxt);
@@ -1114,32 +1106,20 @@ maip_admin_list_tables(PG_FUNCTION_ARGS)
 static char *
 pitr_status_or_null(MaipClient *client, const char *table)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	char	   *status = NULL;
+	JsonBody	body;
+	cJSON	   *answer;
+	const cJSON *d;
+	const char *s;
 
-	PG_TRY();
-	{
-		cJSON	   *answer = call_with_table(client, "DescribeContinuousBackups", table);
-		const cJSON *d = json_member_object(answer, "ContinuousBackupsDescription");
-		const char *s = maip_json_string(json_member_object(d, "PointInTimeRecoveryDescription"),
-										 "PointInTimeRecoveryStatus");
-
-		if (s)
-			status = pstrdup(s);
-	}
-	PG_CATCH();
-	{
-		ErrorData  *err;
-
-		MemoryContextSwitchTo(oldcxt);
-		err = CopyErrorData();
-		if (err->sqlerrcode != ERRCODE_INSUFFICIENT_PRIVILEGE)
-			PG_RE_THROW();
-		FlushErrorState();
-		FreeErrorData(err);
-	}
-	PG_END_TRY();
-	return status;
+	body_init(&body);
+	body_string(&body, "TableName", table);
+	answer = maip_call_unless_denied(client, "DescribeContinuousBackups", body_finish(&body), table);
+	if (answer == NULL)
+		return NULL;
+	d = json_member_object(answer, "ContinuousBackupsDescription");
+	s = maip_json_string(json_member_object(d, "PointInTimeRecoveryDescription"),
+						 "PointInTimeRecoveryStatus");
+	return s ? pstrdup(s) : NULL;
 }
 
 /* "customer-index (GSI)" for each secondary index */
@@ -1194,7 +1174,7 @@ maip_admin_describe_table(PG_FUNCTION_ARGS)
 	char	   *given = required_text(fcinfo, 0, "table");
 	char	   *table = maip_resolve_table_name(call.sopts, given);
 	MaipClient *client = admin_client(&call);
-	cJSON	   *t = maip_describe_table_json(client, table);
+	cJSON	   *t = (cJSON *) maip_describe_table_json(client, table, false);
 	MaipTableDesc *desc = maip_parse_table_desc(t);
 	const cJSON *pt = json_member_object(t, "ProvisionedThroughput");
 	const cJSON *stream = json_member_object(t, "StreamSpecification");
@@ -1274,7 +1254,7 @@ maip_admin_update_capacity(PG_FUNCTION_ARGS)
 	bool		wait = optional_bool(fcinfo, 3, false);
 	long		timeout = wait ? timeout_ms(fcinfo, 4) : 0;
 	MaipClient *client = admin_client(&call);
-	cJSON	   *current = maip_describe_table_json(client, table);
+	cJSON	   *current = (cJSON *) maip_describe_table_json(client, table, false);
 	char	   *throughput = throughput_json(read_units, write_units);
 	JsonBody	body;
 	cJSON	   *answer;
@@ -1341,7 +1321,7 @@ maip_admin_list_replicas(PG_FUNCTION_ARGS)
 {
 	AdminCall	call = admin_call(fcinfo, 1);
 	char	   *table = maip_resolve_table_name(call.sopts, required_text(fcinfo, 0, "table"));
-	cJSON	   *t = maip_describe_table_json(admin_client(&call), table);
+	cJSON	   *t = (cJSON *) maip_describe_table_json(admin_client(&call), table, false);
 	RowSink		sink = begin_rows(fcinfo);
 
 	emit_replicas(&sink, t);

@@ -39,6 +39,5 @@ extern char *maip_resolve_table_name(const MaipServerOptions *sopts, const char 
 extern List *maip_list_tables_with_prefix(MaipClient *client, const char *prefix);
 
 /* The "Table" object of a DescribeTable answer. */
-extern cJSON *maip_describe_table_json(MaipClient *client, const char *table);
 
 #endif							/* MAIP_ADMIN_H */

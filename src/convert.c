@@ -202,6 +202,14 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value)
 	const cJSON *child;
 	bool		first = true;
 
+	/* SS, NS, BS: arrays, in a stable order */
+	if ((tag[0] == 'S' || tag[0] == 'N' || tag[0] == 'B') && tag[1] == 'S' && tag[2] == '\0' &&
+		cJSON_IsArray(value))
+	{
+		append_set_json(buf, value, tag[0]);
+		return;
+	}
+
 	switch (tag[0])
 	{
 		case 'S':
@@ -210,21 +218,11 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value)
 				escape_json(buf, value->valuestring);
 				return;
 			}
-			if (tag[1] == 'S' && cJSON_IsArray(value))
-			{
-				append_set_json(buf, value, tag[0]);
-				return;
-			}
 			break;
 		case 'N':
 			if (tag[1] == '\0' && cJSON_IsString(value))
 			{
 				append_json_number(buf, value->valuestring);
-				return;
-			}
-			if (tag[1] == 'S' && cJSON_IsArray(value))
-			{
-				append_set_json(buf, value, tag[0]);
 				return;
 			}
 			if (strcmp(tag, "NULL") == 0)
@@ -237,11 +235,6 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value)
 			if (tag[1] == '\0' && cJSON_IsString(value))
 			{
 				escape_json(buf, value->valuestring);
-				return;
-			}
-			if (tag[1] == 'S' && cJSON_IsArray(value))
-			{
-				append_set_json(buf, value, tag[0]);
 				return;
 			}
 			if (strcmp(tag, "BOOL") == 0)

@@ -636,7 +636,7 @@ maipImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 		}
 		local_names = lappend(local_names, makeString(local));
 
-		desc = maip_describe_table_json(client, table);
+		desc = (cJSON *) maip_describe_table_json(client, table, false);
 		if (sample_size > 0)
 			samples = sample_attributes(client, table, sample_size);
 		commands = lappend(commands,

@@ -74,8 +74,9 @@ cached_table_desc(ForeignServer *server, Oid userid, const char *table)
 {
 	TimestampTz now = GetCurrentTimestamp();
 	ListCell   *lc;
-	char	   *json = NULL;
-	MemoryContext oldcxt = CurrentMemoryContext;
+	const cJSON *table_json;
+	char	   *json;
+	MemoryContext oldcxt;
 	TableDescCacheEntry *entry;
 
 	foreach(lc, table_desc_cache)
@@ -94,25 +95,10 @@ cached_table_desc(ForeignServer *server, Oid userid, const char *table)
 		}
 	}
 
-	PG_TRY();
-	{
-		MaipClient *client = maip_client_create(server, userid);
-
-		json = maip_describe_table_text(client, table);
-	}
-	PG_CATCH();
-	{
-		ErrorData  *err;
-
-		MemoryContextSwitchTo(oldcxt);
-		err = CopyErrorData();
-		if (err->sqlerrcode != ERRCODE_INSUFFICIENT_PRIVILEGE)
-			PG_RE_THROW();
-		FlushErrorState();
-		FreeErrorData(err);
+	table_json = maip_describe_table_json(maip_client_create(server, userid), table, true);
+	if (table_json == NULL)
 		return NULL;
-	}
-	PG_END_TRY();
+	json = cJSON_PrintUnformatted(table_json);
 
 	oldcxt = MemoryContextSwitchTo(CacheMemoryContext);
 	entry = palloc(sizeof(TableDescCacheEntry));

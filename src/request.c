@@ -601,25 +601,71 @@ maip_parse_table_desc(const cJSON *table)
 	return d;
 }
 
-/* DescribeTable's "Table" object as JSON text, for caching. */
-char *
-maip_describe_table_text(MaipClient *client, const char *table)
+/*
+ * A DynamoDB call whose refusal by IAM (insufficient_privilege) only costs
+ * information, e.g. DescribeTable for the planner's estimates: the answer,
+ * or NULL when access is denied.  Every other error propagates.
+ */
+cJSON *
+maip_call_unless_denied(MaipClient *client, const char *operation,
+						const StringInfo body, const char *table)
 {
-	StringInfoData body;
-	cJSON	   *answer;
+	MemoryContext oldcxt = CurrentMemoryContext;
+	cJSON	   *volatile answer = NULL;
+
+	PG_TRY();
+	{
+		answer = maip_call(client, operation, body, table);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *err;
+
+		MemoryContextSwitchTo(oldcxt);
+		err = CopyErrorData();
+		if (err->sqlerrcode != ERRCODE_INSUFFICIENT_PRIVILEGE)
+			PG_RE_THROW();
+		FlushErrorState();
+		FreeErrorData(err);
+		answer = NULL;
+	}
+	PG_END_TRY();
+	return answer;
+}
+
+/* {"TableName": table} */
+static StringInfo
+table_name_body(const char *table)
+{
+	StringInfo	body = makeStringInfo();
+
+	appendStringInfoString(body, "{\"TableName\":");
+	maip_json_append_string(body, table);
+	appendStringInfoChar(body, '}');
+	return body;
+}
+
+/*
+ * DescribeTable's "Table" object (allocated in CurrentMemoryContext), or
+ * NULL when denied_ok and IAM denies the call.
+ */
+const cJSON *
+maip_describe_table_json(MaipClient *client, const char *table, bool denied_ok)
+{
+	StringInfo	body = table_name_body(table);
+	cJSON	   *answer = denied_ok
+		? maip_call_unless_denied(client, "DescribeTable", body, table)
+		: maip_call(client, "DescribeTable", body, table);
 	const cJSON *t;
 
-	initStringInfo(&body);
-	appendStringInfoString(&body, "{\"TableName\":");
-	maip_json_append_string(&body, table);
-	appendStringInfoChar(&body, '}');
-	answer = maip_call(client, "DescribeTable", &body, table);
+	if (answer == NULL)
+		return NULL;
 	t = cJSON_GetObjectItemCaseSensitive(answer, "Table");
 	if (!cJSON_IsObject(t))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_REPLY_HANDLE),
 				 errmsg("DynamoDB DescribeTable answer for \"%s\" has no Table object", table)));
-	return cJSON_PrintUnformatted(t);
+	return t;
 }
 
 MaipTableDesc *
@@ -635,19 +681,5 @@ maip_table_desc_from_text(const char *json)
 MaipTableDesc *
 maip_describe_table(MaipClient *client, const char *table)
 {
-	StringInfoData body;
-	cJSON	   *answer;
-	const cJSON *t;
-
-	initStringInfo(&body);
-	appendStringInfoString(&body, "{\"TableName\":");
-	maip_json_append_string(&body, table);
-	appendStringInfoChar(&body, '}');
-	answer = maip_call(client, "DescribeTable", &body, table);
-	t = cJSON_GetObjectItemCaseSensitive(answer, "Table");
-	if (!cJSON_IsObject(t))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_REPLY_HANDLE),
-				 errmsg("DynamoDB DescribeTable answer for \"%s\" has no Table object", table)));
-	return maip_parse_table_desc(t);
+	return maip_parse_table_desc(maip_describe_table_json(client, table, false));
 }

@@ -63,7 +63,10 @@ extern cJSON *maip_call(MaipClient *client, const char *operation,
 						const StringInfo body, const char *table);
 extern MaipTableDesc *maip_parse_table_desc(const cJSON *table);
 extern MaipTableDesc *maip_describe_table(MaipClient *client, const char *table);
-extern char *maip_describe_table_text(MaipClient *client, const char *table);
+extern cJSON *maip_call_unless_denied(MaipClient *client, const char *operation,
+									  const StringInfo body, const char *table);
+extern const cJSON *maip_describe_table_json(MaipClient *client, const char *table,
+											 bool denied_ok);
 extern MaipTableDesc *maip_table_desc_from_text(const char *json);
 
 #endif							/* MAIP_REQUEST_H */
