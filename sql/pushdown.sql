@@ -86,6 +86,12 @@ SELECT * FROM orders WHERE order_id = 'ord-00003' AND sk >= 'cust-' AND sk <= 'c
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT * FROM orders WHERE order_id = 'ord-00003' AND sk LIKE 'cust-1%';
 EXPLAIN (VERBOSE, COSTS OFF)
+SELECT * FROM orders WHERE order_id = 'ord-00003' AND starts_with(sk, 'cust-1');
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT count(*) FROM orders WHERE sk ^@ 'cust-2';
+SELECT (SELECT count(*) FROM orders WHERE sk ^@ 'cust-2') = (SELECT count(*) FROM local_orders WHERE sk ^@ 'cust-2') AS same,
+       (SELECT count(*) FROM local_orders WHERE sk ^@ 'cust-2') > 0 AS nonempty;
+EXPLAIN (VERBOSE, COSTS OFF)
 SELECT * FROM orders WHERE order_id = 'ord-00003' AND sk > 'cust-1';
 SELECT mismatches($$SELECT order_id, sk FROM orders WHERE order_id IN ('ord-00003','ord-00004') AND sk > 'cust-1'$$,
                   $$SELECT order_id, sk FROM local_orders WHERE order_id IN ('ord-00003','ord-00004') AND sk > 'cust-1'$$);

@@ -215,6 +215,15 @@ collation_ok(char type, int strategy, Oid inputcollid)
 	return maip_collation_is_c(inputcollid);
 }
 
+/* A non-NULL, non-empty text constant (DynamoDB refuses empty prefixes). */
+static bool
+is_nonempty_text_const(Expr *e)
+{
+	return IsA(e, Const) && !((Const *) e)->constisnull &&
+		getBaseType(((Const *) e)->consttype) == TEXTOID &&
+		VARSIZE_ANY_EXHDR(DatumGetPointer(((Const *) e)->constvalue)) > 0;
+}
+
 /* "abc%" -> "abc"; NULL unless the pattern is a literal prefix followed by one %. */
 static char *
 like_prefix(Const *pattern)
@@ -252,6 +261,18 @@ recognise_opexpr(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 	right = lsecond(op->args);
 
 	opname = get_opname(op->opno);
+	/* col ^@ 'prefix' (starts_with): begins_with, prefix taken as is */
+	if (opname && strcmp(opname, "^@") == 0 &&
+		(col = our_column(left, baserel, info)) != NULL && col->part == 0 &&
+		maip_natural_type(col->typid) == 'S' && is_nonempty_text_const(right) &&
+		(!OidIsValid(op->inputcollid) || get_collation_isdeterministic(op->inputcollid)))
+	{
+		c->kind = COND_PREFIX;
+		c->col = col;
+		c->type = 'S';
+		c->value = right;
+		return true;
+	}
 	if (opname && strcmp(opname, "~~") == 0 &&
 		(col = our_column(left, baserel, info)) != NULL && col->part == 0 &&
 		maip_natural_type(col->typid) == 'S' && IsA(right, Const) &&
@@ -309,6 +330,25 @@ recognise(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 
 	if (IsA(clause, OpExpr))
 		return recognise_opexpr(root, baserel, info, (OpExpr *) clause, c);
+
+	/* starts_with(col, 'prefix') is col ^@ 'prefix' */
+	if (IsA(clause, FuncExpr) && ((FuncExpr *) clause)->funcid == F_STARTS_WITH &&
+		list_length(((FuncExpr *) clause)->args) == 2)
+	{
+		FuncExpr   *f = (FuncExpr *) clause;
+		Expr	   *arg = linitial(f->args);
+		Expr	   *pat = lsecond(f->args);
+
+		if ((col = our_column(arg, baserel, info)) == NULL || col->part > 0 ||
+			maip_natural_type(col->typid) != 'S' || !is_nonempty_text_const(pat) ||
+			(OidIsValid(f->inputcollid) && !get_collation_isdeterministic(f->inputcollid)))
+			return false;
+		c->kind = COND_PREFIX;
+		c->col = col;
+		c->type = 'S';
+		c->value = pat;
+		return true;
+	}
 
 	if (is_orclause(clause))
 	{
