@@ -145,3 +145,18 @@ DROP USER MAPPING FOR maip_analyst SERVER maip_ambient;
 REVOKE ALL ON customers_ambient FROM maip_analyst;
 REVOKE ALL ON FOREIGN SERVER maip_ambient FROM maip_analyst;
 DROP ROLE maip_analyst;
+
+-- DynamoDB speaks UTF-8: a database in another encoding is refused clearly.
+\set regress_db :DBNAME
+CREATE DATABASE maip_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+\c maip_latin1
+CREATE EXTENSION maip_fdw;
+CREATE SERVER maip FOREIGN DATA WRAPPER maip_fdw OPTIONS (endpoint :'endpoint');
+CREATE USER MAPPING FOR CURRENT_USER SERVER maip
+  OPTIONS (access_key_id :'access_key', secret_access_key :'secret_key');
+CREATE FOREIGN TABLE customers (customer_id text OPTIONS (attribute 'customerId'))
+  SERVER maip OPTIONS (table 'maip-dev-customers');
+SELECT count(*) FROM customers;
+\c :regress_db
+DROP DATABASE maip_latin1;
+SELECT count(*) > 0 AS works FROM customers;

@@ -247,11 +247,6 @@ SELECT mismatches($$SELECT * FROM orders_icu WHERE sk < 'Cust-2'$$,
                   $$SELECT order_id, sk COLLATE "en-x-icu" FROM local_orders WHERE sk COLLATE "en-x-icu" < 'Cust-2'$$);
 SELECT count(*) > 0 AS icu_order_differs FROM local_orders WHERE (sk COLLATE "en-x-icu" < 'Cust-2') <> (sk COLLATE "C" < 'Cust-2');
 
--- consistent_read, per table or server
-ALTER FOREIGN TABLE orders OPTIONS (ADD consistent_read 'true');
-EXPLAIN (VERBOSE, COSTS OFF) SELECT total FROM orders WHERE order_id = 'ord-00001';
-SELECT count(*) FROM orders WHERE order_id = 'ord-00001';
-
 -- A secondary index: equality on its partition key -> Query on the index
 -- (customer-index projects ALL, so it holds every column).
 EXPLAIN (VERBOSE, COSTS OFF) SELECT order_id, total FROM orders WHERE customer_id = 'cust-4';
@@ -260,6 +255,65 @@ SELECT mismatches($$SELECT order_id, total FROM orders WHERE customer_id = 'cust
        (SELECT count(*) FROM local_orders WHERE customer_id = 'cust-4') AS local_rows;
 SELECT p->>'DynamoDB Operation' AS op, p->>'DynamoDB Index' AS index, p->>'DynamoDB Requests' AS requests
 FROM foreign_scan($$SELECT * FROM orders WHERE customer_id = 'cust-7'$$) p;
+
+-- consistent_read, per table or server
+ALTER FOREIGN TABLE orders OPTIONS (ADD consistent_read 'true');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT total FROM orders WHERE order_id = 'ord-00001';
+SELECT count(*) FROM orders WHERE order_id = 'ord-00001';
+
+-- a global index is eventually consistent: with consistent_read the table is scanned instead
+EXPLAIN (COSTS OFF) SELECT order_id, total FROM orders WHERE customer_id = 'cust-4';
+ALTER FOREIGN TABLE orders OPTIONS (DROP consistent_read);
+
+-- Values no DynamoDB key can have: nothing is sent, no row comes back.
+SELECT count(*) FROM orders WHERE order_id = '';
+SELECT p->>'DynamoDB Requests' AS requests FROM foreign_scan($$SELECT * FROM orders WHERE order_id = ''$$) p;
+-- a BETWEEN whose bounds are reversed (DynamoDB would refuse it)
+SELECT count(*) FROM orders WHERE order_id = 'ord-00001' AND sk >= 'z' AND sk <= 'a';
+PREPARE between_keys(text, text) AS
+  SELECT count(*) FROM orders WHERE order_id = 'ord-00001' AND sk >= $1 AND sk <= $2;
+SET plan_cache_mode = force_generic_plan;
+EXECUTE between_keys('z', 'a');
+EXECUTE between_keys('a', 'z');
+-- OR arms with parameters stay local: a NULL in one arm must not empty the result
+PREPARE either(text, numeric) AS SELECT order_id FROM orders WHERE status = $1 OR total > $2;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE either(NULL, 900);
+SELECT mismatches($$SELECT order_id FROM orders WHERE status = NULL OR total > 900$$,
+                  $$SELECT order_id FROM local_orders WHERE status = NULL OR total > 900$$);
+CREATE TEMP TABLE either_result AS EXECUTE either(NULL, 900);
+SELECT (SELECT count(*) FROM either_result) = (SELECT count(*) FROM local_orders WHERE total > 900) AS same,
+       (SELECT count(*) FROM either_result) > 0 AS nonempty;
+RESET plan_cache_mode;
+
+-- numeric(p,s) and varchar(n) columns show values rounded or cut: no
+-- comparison on them goes to DynamoDB (IS NULL still does).
+CREATE FOREIGN TABLE orders_rounded (
+  order_id text OPTIONS (attribute 'orderId'),
+  total    numeric(10,1),
+  status   varchar(4)
+) SERVER maip OPTIONS (table 'maip-dev-orders');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT order_id FROM orders_rounded WHERE total = 254.8 AND status = 'deli' AND total IS NOT NULL;
+SELECT mismatches($$SELECT order_id FROM orders_rounded WHERE total = 254.8$$,
+                  $$SELECT order_id FROM local_orders WHERE round(total, 1) = 254.8$$),
+       (SELECT count(*) FROM local_orders WHERE round(total, 1) = 254.8) AS local_rows;
+
+-- Composite keys with part columns next to the raw key (no crash, right rows).
+CREATE FOREIGN TABLE orders_parts (
+  order_id    text OPTIONS (attribute 'orderId'),
+  sk          text OPTIONS (attribute 'customerId#timestamp') COLLATE "C",
+  customer_id text OPTIONS (attribute 'customerId'),
+  cust        text OPTIONS (attribute 'customerId#timestamp', part '1') COLLATE "C",
+  ts          text OPTIONS (attribute 'customerId#timestamp', part '2') COLLATE "C"
+) SERVER maip OPTIONS (table 'maip-dev-orders');
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT order_id FROM orders_parts WHERE order_id = 'ord-00001' AND cust = 'cust-4' AND sk > 'cust-4#2026';
+SELECT mismatches($$SELECT order_id, sk FROM orders_parts WHERE order_id = 'ord-00001' AND cust = 'cust-4' AND sk > 'cust-4#2026'$$,
+                  $$SELECT order_id, sk FROM local_orders WHERE order_id = 'ord-00001' AND split_part(sk, '#', 1) = 'cust-4' AND sk > 'cust-4#2026'$$);
+EXPLAIN (COSTS OFF) SELECT order_id FROM orders_parts WHERE customer_id = 'cust-4' AND cust = 'cust-4';
+SELECT mismatches($$SELECT order_id FROM orders_parts WHERE customer_id = 'cust-4' AND cust = 'cust-4'$$,
+                  $$SELECT order_id FROM local_orders WHERE customer_id = 'cust-4' AND split_part(sk, '#', 1) = 'cust-4'$$);
+SELECT mismatches($$SELECT order_id FROM orders_parts WHERE order_id = 'ord-00001' AND cust = 'cust-4'$$,
+                  $$SELECT order_id FROM local_orders WHERE order_id = 'ord-00001' AND split_part(sk, '#', 1) = 'cust-4'$$);
 
 -- ANALYZE samples items with a bounded Scan, and the planner uses the statistics.
 ANALYZE merchant_analytics;

@@ -580,7 +580,10 @@ maip_datum_to_av(StringInfo buf, Datum value, Oid typid, char type)
 		return;
 	}
 	getTypeOutputInfo(typid, &outfunc, &isvarlena);
-	s = OidOutputFunctionCall(outfunc, value);
+	/* numerics in one canonical form (1.0 -> 1), so equal keys look equal */
+	s = (getBaseType(typid) == NUMERICOID)
+		? numeric_normalize(DatumGetNumeric(value))
+		: OidOutputFunctionCall(outfunc, value);
 	if (type == 'N')
 	{
 		if (!wire_is_json_number(s))

@@ -42,6 +42,10 @@
 #include "utils/pg_locale.h"
 
 #include "deparse.h"
+
+#if PG_VERSION_NUM < 140000
+#define F_STARTS_WITH F_TEXT_STARTS_WITH
+#endif
 #include "options.h"
 #include "request.h"
 
@@ -123,7 +127,7 @@ maip_collation_is_c(Oid collid)
 #if PG_VERSION_NUM < 170000
 	return OidIsValid(collid) && lc_collate_is_c(collid);
 #else
-	return false;
+	return OidIsValid(collid) && pg_newlocale_from_collation(collid)->collate_is_c;
 #endif
 }
 
@@ -133,7 +137,7 @@ maip_collation_is_c(Oid collid)
  * callers decide what a condition on one can become.
  */
 static MaipColumn *
-our_column(Expr *e, RelOptInfo *baserel, MaipRelInfo *info)
+our_column_ext(Expr *e, RelOptInfo *baserel, MaipRelInfo *info, bool allow_typmod)
 {
 	Var		   *var;
 
@@ -147,7 +151,19 @@ our_column(Expr *e, RelOptInfo *baserel, MaipRelInfo *info)
 		return NULL;
 	if (info->columns[var->varattno - 1].is_item || info->columns[var->varattno - 1].dropped)
 		return NULL;
+	/*
+	 * numeric(10,2), varchar(3) ...: the column shows the value rounded or
+	 * cut, DynamoDB compares the value stored; only IS [NOT] NULL is exact
+	 */
+	if (info->columns[var->varattno - 1].typmod >= 0 && !allow_typmod)
+		return NULL;
 	return &info->columns[var->varattno - 1];
+}
+
+static MaipColumn *
+our_column(Expr *e, RelOptInfo *baserel, MaipRelInfo *info)
+{
+	return our_column_ext(e, baserel, info, false);
 }
 
 /* A value DynamoDB can be sent: no column of ours, nothing volatile. */
@@ -363,8 +379,14 @@ recognise(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 			memset(&fake, 0, sizeof(fake));
 			fake.type = T_RestrictInfo;
 			fake.clause = lfirst(lc);
+			/*
+			 * Arms compare with constants only: a NULL parameter would make
+			 * the executor drop the whole scan (its rule for ANDed
+			 * conditions), where in an OR only that arm is false.
+			 */
 			if (!recognise(root, baserel, info, &fake, d) || d->kind == COND_OR ||
-				d->col->part > 0 || (d->kind == COND_IN && !IsA(d->value, Const)))
+				d->col->part > 0 ||
+				((d->kind == COND_IN || d->kind == COND_CMP) && !IsA(d->value, Const)))
 				return false;
 			d->rinfo = NULL;
 			c->disjuncts = lappend(c->disjuncts, d);
@@ -399,7 +421,7 @@ recognise(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 	{
 		NullTest   *nt = (NullTest *) clause;
 
-		if (nt->argisrow || (col = our_column(nt->arg, baserel, info)) == NULL || col->part > 0)
+		if (nt->argisrow || (col = our_column_ext(nt->arg, baserel, info, true)) == NULL || col->part > 0)
 			return false;
 		c->kind = nt->nulltesttype == IS_NULL ? COND_NULL : COND_NOTNULL;
 		c->col = col;
@@ -723,6 +745,10 @@ add_range_key_condition(MaipAccess *a, const char *rk, char rt, Cond *conds, int
 		int			vlo = value_ref(a, lo->value, rt);
 		int			vhi = value_ref(a, hi->value, rt);
 
+		/* DynamoDB refuses BETWEEN with lo > hi; the executor answers "no row" itself */
+		a->between_lo = vlo;
+		a->between_hi = vhi;
+
 		appendStringInfo(kc, " AND #n%d BETWEEN :v%d AND :v%d", nref, vlo, vhi);
 		lo->used = hi->used = true;
 		add_remote(a, lo->rinfo);
@@ -800,6 +826,9 @@ try_index_query(MaipAccess *a, MaipRelInfo *info, Cond *conds, int n, StringInfo
 		Cond	   *h;
 
 		if (!index_covers(info, x))
+			continue;
+		/* global indexes are eventually consistent only: don't trade consistency away */
+		if (x->is_global && info->topts->consistent_read)
 			continue;
 		h = find_key_cond(conds, n, x->hash_key, x->hash_type, COND_CMP, BTEqualStrategyNumber);
 		if (h == NULL)
@@ -933,7 +962,11 @@ synthesize_composite_key(MaipAccess *a, Cond *conds, int *n, const char *attribu
 			hi = find_part_cond(conds, *n, attribute, next, BTLessStrategyNumber);
 		if (lo == NULL && hi == NULL)
 		{
-			new_synthetic(conds, n, keycol, COND_PREFIX, 0, prefix);
+			/*
+			 * begins_with the joined parts, without the '#': a key "c1" has
+			 * part 1 "c1" too (a part with no '#' after it takes the rest)
+			 */
+			new_synthetic(conds, n, keycol, COND_PREFIX, 0, joined);
 			return;
 		}
 		/*
@@ -976,6 +1009,7 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 	initStringInfo(&kc);
 	initStringInfo(&filter);
 	a->hash_name = a->hash_value = a->range_name = a->range_value = -1;
+	a->between_lo = a->between_hi = -1;
 	a->op = MAIP_SCAN;
 
 	foreach(lc, clauses)
@@ -1056,7 +1090,8 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 	{
 		Cond	   *c = &conds[i];
 
-		if (c->used)
+		/* synthetic key conditions (no RestrictInfo) only ever serve as key conditions */
+		if (c->used || c->rinfo == NULL)
 			continue;
 		if (c->col->part > 0)
 		{

@@ -20,6 +20,7 @@ typedef struct MaipColumn
 	bool		is_item;
 	bool		dropped;
 	int			part;			/* '#'-separated part of a composite attribute, 0 = whole */
+	int32		typmod;			/* of the base type: >= 0 means values are rounded or cut */
 	int			nparts;
 } MaipColumn;
 
@@ -58,6 +59,8 @@ typedef struct MaipAccess
 	int			hash_value;		/* ... its value index (an array for BATCHGET/MULTIQUERY) */
 	int			range_name;		/* -1 without a sort key */
 	int			range_value;
+	int			between_lo;		/* value indexes of a sort-key BETWEEN, else -1 */
+	int			between_hi;
 	List	   *remote_conds;	/* RestrictInfos DynamoDB fully evaluates */
 	List	   *local_conds;	/* RestrictInfos PostgreSQL (re)checks */
 	double		nkeys;			/* BATCHGET/MULTIQUERY: how many keys (estimate) */

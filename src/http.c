@@ -221,9 +221,10 @@ maip_http_post(const MaipHttpRequest *req, MaipHttpResponse *resp)
 	strlcpy(resp->request_id, header_request_id, sizeof(resp->request_id));
 	strlcpy(resp->error_type_header, header_error_type, sizeof(resp->error_type_header));
 
-	/* the header list and body belong to the caller; don't keep pointers to them */
+	/* the header list, body and error buffer are not ours to keep pointers to */
 	curl_easy_setopt(easy_handle, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(easy_handle, CURLOPT_POSTFIELDS, NULL);
+	curl_easy_setopt(easy_handle, CURLOPT_ERRORBUFFER, NULL);
 }
 
 /* Sleep that query cancel and statement_timeout can cut short. */

@@ -141,6 +141,8 @@ load_columns(MaipRelInfo *info, Relation rel)
 		col->part = copts->part;
 		col->nparts = copts->nparts;
 		col->typid = att->atttypid;
+		col->typmod = att->atttypmod;
+		(void) getBaseTypeAndTypmod(att->atttypid, &col->typmod);	/* a domain's */
 		col->collid = att->attcollation;
 		base = getBaseType(att->atttypid);
 		if (copts->is_item && base != JSONOID && base != JSONBOID && base != TEXTOID)
@@ -321,7 +323,7 @@ is_partition_key_member(PlannerInfo *root, RelOptInfo *rel, EquivalenceClass *ec
 	if (var->varno != rel->relid || var->varattno <= 0 || var->varattno > info->ncolumns)
 		return false;
 	col = &info->columns[var->varattno - 1];
-	return !col->dropped && !col->is_item && col->part == 0 &&
+	return !col->dropped && !col->is_item && col->part == 0 && col->typmod < 0 &&
 		strcmp(col->attribute, info->desc->hash_key) == 0 &&
 		maip_natural_type(col->typid) == info->desc->hash_type;
 }
@@ -346,7 +348,7 @@ add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *inf
 	{
 		RestrictInfo *rinfo = lfirst(lc);
 
-		if (!rinfo->pseudoconstant && !rinfo->outerjoin_delayed)
+		if (!rinfo->pseudoconstant)
 			candidates = lappend(candidates, rinfo);
 	}
 
@@ -535,8 +537,11 @@ maipGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	fdw_private = lappend(fdw_private, makeString(a->filter ? a->filter : ""));
 	fdw_private = lappend(fdw_private, a->names);
 	fdw_private = lappend(fdw_private, makeString(a->value_types.data));
-	fdw_private = lappend(fdw_private, list_make4_int(a->hash_name, a->hash_value,
-													  a->range_name, a->range_value));
+	fdw_private = lappend(fdw_private,
+						  lappend_int(lappend_int(list_make4_int(a->hash_name, a->hash_value,
+																 a->range_name, a->range_value),
+												  a->between_lo),
+									  a->between_hi));
 	fdw_private = lappend(fdw_private, proj);
 	fdw_private = lappend(fdw_private, attnums);
 	fdw_private = lappend(fdw_private, key_attrs);

@@ -23,7 +23,8 @@ enum FdwScanPrivateIndex
 	FdwScanPrivateFilter,		/* String: FilterExpression, "" if none */
 	FdwScanPrivateNames,		/* List of String: attribute names, #n<i> */
 	FdwScanPrivateValueTypes,	/* String: DynamoDB type letter per value (S N B T) */
-	FdwScanPrivateKeyRefs,		/* IntList: hash name, hash value, range name, range value */
+	FdwScanPrivateKeyRefs,		/* IntList: hash name, hash value, range name, range value,
+								 * BETWEEN low value, BETWEEN high value */
 	FdwScanPrivateProjection,	/* IntList: name indexes to read; empty = whole items */
 	FdwScanPrivateRetrieved,	/* IntList: attnums whose values are read */
 	FdwScanPrivateKeyAttrs,		/* List of String: partition key, sort key */

@@ -24,6 +24,7 @@
 #if PG_VERSION_NUM >= 150000
 #include "common/pg_prng.h"
 #endif
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
@@ -79,10 +80,19 @@ MaipClient *
 maip_client_create(ForeignServer *server, Oid userid)
 {
 	MaipClient *c = palloc0(sizeof(MaipClient));
-	CURLU	   *u = curl_url();
+	CURLU	   *u;
 	char	   *host = NULL;
 	char	   *port = NULL;
 	char	   *path = NULL;
+	bool		ok;
+
+	/* DynamoDB speaks UTF-8 only; other encodings would corrupt names and values */
+	if (GetDatabaseEncoding() != PG_UTF8)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("maip_fdw needs a database with encoding UTF8, not %s",
+						GetDatabaseEncodingName()),
+				 errhint("Create the database with ENCODING 'UTF8'.")));
 
 	c->server_name = pstrdup(server->servername);
 	c->sopts = maip_get_server_options(server);
@@ -90,26 +100,29 @@ maip_client_create(ForeignServer *server, Oid userid)
 	c->url = c->sopts->endpoint;
 	maip_check_endpoint_allowed(c->url, server->owner, c->sopts->allow_insecure_http);
 
-	if (u == NULL || curl_url_set(u, CURLUPART_URL, c->url, 0) != CURLUE_OK ||
-		curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+	/* no ereport while the CURLU handle is held */
+	u = curl_url();
+	ok = u != NULL && curl_url_set(u, CURLUPART_URL, c->url, 0) == CURLUE_OK &&
+		curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK;
+	if (ok)
 	{
-		curl_url_cleanup(u);
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid endpoint \"%s\" for server \"%s\"", c->url, c->server_name)));
+		if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
+			c->host_header = psprintf("%s:%s", host, port);
+		else
+			c->host_header = pstrdup(host);
+		if (curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK && path[0])
+			c->path = pstrdup(path);
+		else
+			c->path = "/";
 	}
-	if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
-		c->host_header = psprintf("%s:%s", host, port);
-	else
-		c->host_header = pstrdup(host);
-	if (curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK && path[0])
-		c->path = pstrdup(path);
-	else
-		c->path = "/";
 	curl_free(host);
 	curl_free(port);
 	curl_free(path);
 	curl_url_cleanup(u);
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid endpoint \"%s\" for server \"%s\"", c->url, c->server_name)));
 	return c;
 }
 
@@ -337,13 +350,40 @@ error_detail(const AttemptFailure *f)
 	return d.data;
 }
 
+/* Replace every occurrence of secret in s (some front ends echo the canonical request). */
+static char *
+redact(char *s, const char *secret)
+{
+	StringInfoData out;
+	const char *p = s;
+	const char *hit;
+	size_t		len;
+
+	if (s == NULL || secret == NULL || (len = strlen(secret)) == 0 || strstr(s, secret) == NULL)
+		return s;
+	initStringInfo(&out);
+	while ((hit = strstr(p, secret)) != NULL)
+	{
+		appendBinaryStringInfo(&out, p, hit - p);
+		appendStringInfoString(&out, "[redacted]");
+		p = hit + len;
+	}
+	appendStringInfoString(&out, p);
+	return out.data;
+}
+
 static void
 report_failure(MaipClient *c, const char *operation, const char *table,
-			   const AttemptFailure *f, int attempts)
+			   AttemptFailure *f, int attempts)
 {
-	int			sqlstate = error_sqlstate(f);
-	char	   *detail = error_detail(f);
+	int			sqlstate;
+	char	   *detail;
 	const char *what = table ? table : c->server_name;
+
+	f->aws_message = redact(f->aws_message, c->creds->session_token);
+	f->aws_message = redact(f->aws_message, c->creds->secret_access_key);
+	sqlstate = error_sqlstate(f);
+	detail = error_detail(f);
 
 	switch (sqlstate)
 	{

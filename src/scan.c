@@ -21,7 +21,9 @@
 #include "nodes/nodeFuncs.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
+#include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 #include "utils/ruleutils.h"
 #include "utils/rel.h"
 
@@ -59,6 +61,8 @@ typedef struct MaipScanState
 	int			hash_value;
 	int			range_name;
 	int			range_value;
+	int			between_lo;
+	int			between_hi;
 	char	   *projection;		/* "#n3,#n4", or NULL for whole items */
 	char	   *expr_names_json;	/* ExpressionAttributeNames for Scan/Query, or "" */
 	char	   *proj_names_json;	/* ... for GetItem/BatchGetItem (projection only), or "" */
@@ -233,6 +237,8 @@ read_plan(MaipScanState *st, ForeignScan *fsplan)
 	st->hash_value = list_nth_int(keyrefs, 1);
 	st->range_name = list_nth_int(keyrefs, 2);
 	st->range_value = list_nth_int(keyrefs, 3);
+	st->between_lo = list_nth_int(keyrefs, 4);
+	st->between_hi = list_nth_int(keyrefs, 5);
 	st->projection = projection_expression(list_nth(priv, FdwScanPrivateProjection));
 	st->key_attrs = list_nth(priv, FdwScanPrivateKeyAttrs);
 	st->flags = intVal(list_nth(priv, FdwScanPrivateFlags));
@@ -275,25 +281,32 @@ maipBeginForeignScan(ForeignScanState *node, int eflags)
 }
 
 /*
- * DynamoDB keys are at most 2048 bytes (partition) and 1024 bytes (sort).
- * A longer value cannot equal any key: the answer is "no row", which is
- * what PostgreSQL would say, where DynamoDB would reject the request.
+ * DynamoDB keys are 1 to 2048 bytes (partition) and 1 to 1024 bytes
+ * (sort).  A value outside that cannot equal any key: the answer is "no
+ * row", which is what PostgreSQL would say, where DynamoDB would reject
+ * the request.
  */
 #define MAX_PARTITION_KEY_BYTES 2048
 #define MAX_SORT_KEY_BYTES 1024
 
 static bool
-key_too_long(Datum d, Oid typid, char type, int limit)
+key_impossible(Datum d, Oid typid, char type, int limit)
 {
 	Oid			outfunc;
 	bool		isvarlena;
+	size_t		len;
 
+	/* ... and never empty: an empty key value matches nothing either */
 	if (type == 'B')
-		return VARSIZE_ANY_EXHDR(DatumGetPointer(d)) > limit;
-	if (type != 'S')
+		len = VARSIZE_ANY_EXHDR(DatumGetPointer(d));
+	else if (type == 'S')
+	{
+		getTypeOutputInfo(typid, &outfunc, &isvarlena);
+		len = strlen(OidOutputFunctionCall(outfunc, d));
+	}
+	else
 		return false;
-	getTypeOutputInfo(typid, &outfunc, &isvarlena);
-	return strlen(OidOutputFunctionCall(outfunc, d)) > (size_t) limit;
+	return len == 0 || len > (size_t) limit;
 }
 
 /* Partition-key values of an array (IN list), as AVs, NULLs dropped, duplicates removed. */
@@ -318,7 +331,7 @@ array_key_avs(Datum arraydatum, Oid arraytype, char type)
 		ListCell   *lc;
 		bool		dup = false;
 
-		if (nulls[i] || key_too_long(elems[i], elemtype, type, MAX_PARTITION_KEY_BYTES))
+		if (nulls[i] || key_impossible(elems[i], elemtype, type, MAX_PARTITION_KEY_BYTES))
 			continue;
 		initStringInfo(&av);
 		maip_datum_to_av(&av, elems[i], elemtype, type);
@@ -331,6 +344,35 @@ array_key_avs(Datum arraydatum, Oid arraytype, char type)
 	return result;
 }
 
+/* Is the BETWEEN empty (low > high, in DynamoDB's order for the key type)? */
+static bool
+between_is_empty(Datum lo, Datum hi, Oid typid, char type)
+{
+	Oid			outfunc;
+	bool		isvarlena;
+	char	   *l;
+	char	   *h;
+
+	if (type == 'B')
+	{
+		bytea	   *x = DatumGetByteaPP(lo);
+		bytea	   *y = DatumGetByteaPP(hi);
+		int			lx = VARSIZE_ANY_EXHDR(x);
+		int			ly = VARSIZE_ANY_EXHDR(y);
+		int			c = memcmp(VARDATA_ANY(x), VARDATA_ANY(y), Min(lx, ly));
+
+		return c > 0 || (c == 0 && lx > ly);
+	}
+	getTypeOutputInfo(typid, &outfunc, &isvarlena);
+	l = OidOutputFunctionCall(outfunc, lo);
+	h = OidOutputFunctionCall(outfunc, hi);
+	if (type == 'N')
+		return DatumGetInt32(DirectFunctionCall2(numeric_cmp,
+												 DirectFunctionCall3(numeric_in, CStringGetDatum(l), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)),
+												 DirectFunctionCall3(numeric_in, CStringGetDatum(h), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)))) > 0;
+	return strcmp(l, h) > 0;	/* S: UTF-8 bytes, as DynamoDB compares */
+}
+
 /* Evaluate the values (constants and parameters) for this execution. */
 static void
 prepare_values(MaipScanState *st, ExprContext *econtext)
@@ -340,6 +382,9 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 	ListCell   *lc;
 	int			i = 0;
 
+	Datum	   *datums = palloc0(sizeof(Datum) * Max(nvalues, 1));
+	Oid		   *typids = palloc0(sizeof(Oid) * Max(nvalues, 1));
+
 	st->value_avs = palloc0(sizeof(char *) * Max(nvalues, 1));
 	foreach(lc, st->value_states)
 	{
@@ -348,13 +393,15 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 		Datum		d = ExecEvalExpr(es, econtext, &isnull);
 		Oid			typid = exprType((Node *) es->expr);
 
+		datums[i] = d;
+		typids[i] = typid;
 		if (isnull)
 			st->no_match = true;	/* every pushed condition is ANDed: NULL matches nothing */
 		else if (i == st->hash_value && st->op != MAIP_MULTIQUERY && st->op != MAIP_BATCHGET &&
-				 key_too_long(d, typid, st->value_types[i], MAX_PARTITION_KEY_BYTES))
+				 key_impossible(d, typid, st->value_types[i], MAX_PARTITION_KEY_BYTES))
 			st->no_match = true;
 		else if (i == st->range_value &&
-				 key_too_long(d, typid, st->value_types[i], MAX_SORT_KEY_BYTES))
+				 key_impossible(d, typid, st->value_types[i], MAX_SORT_KEY_BYTES))
 			st->no_match = true;
 		else if ((st->op == MAIP_MULTIQUERY || st->op == MAIP_BATCHGET) && i == st->hash_value)
 			st->keys = array_key_avs(d, typid, st->value_types[i]);
@@ -368,6 +415,11 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 		}
 		i++;
 	}
+
+	if (st->between_lo >= 0 && !st->no_match &&
+		between_is_empty(datums[st->between_lo], datums[st->between_hi],
+						 typids[st->between_lo], st->value_types[st->between_lo]))
+		st->no_match = true;
 
 	if (st->op == MAIP_BATCHGET && !st->no_match)
 	{
@@ -677,6 +729,19 @@ store_item(MaipScanState *st, const cJSON *item, TupleTableSlot *slot)
 	const cJSON *attr;
 
 	memset(nulls, true, sizeof(bool) * slot->tts_tupleDescriptor->natts);
+
+	/* an item is an object of named AttributeValues; anything else is a broken answer */
+	if (!cJSON_IsObject(item))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_REPLY_HANDLE),
+				 errmsg("DynamoDB %s answer for table \"%s\" holds an item that is not an object",
+						maip_operation_name(st->op), st->table)));
+	cJSON_ArrayForEach(attr, item)
+		if (attr->string == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_REPLY_HANDLE),
+					 errmsg("DynamoDB %s answer for table \"%s\" holds an attribute without a name",
+							maip_operation_name(st->op), st->table)));
 
 	errcb.callback = conversion_error_context;
 	errcb.arg = st;
