@@ -268,6 +268,9 @@ ALTER FOREIGN TABLE orders OPTIONS (DROP consistent_read);
 -- Values no DynamoDB key can have: nothing is sent, no row comes back.
 SELECT count(*) FROM orders WHERE order_id = '';
 SELECT p->>'DynamoDB Requests' AS requests FROM foreign_scan($$SELECT * FROM orders WHERE order_id = ''$$) p;
+-- empty strings in sort-key ranges are PostgreSQL's to decide
+SELECT count(*) FROM orders WHERE order_id = 'ord-00001' AND sk > '';
+SELECT count(*) FROM orders WHERE order_id = 'ord-00001' AND sk <= '';
 -- a BETWEEN whose bounds are reversed (DynamoDB would refuse it)
 SELECT count(*) FROM orders WHERE order_id = 'ord-00001' AND sk >= 'z' AND sk <= 'a';
 PREPARE between_keys(text, text) AS

@@ -313,6 +313,11 @@ recognise_opexpr(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 		return false;
 	if (!is_value_expr(root, value, baserel))
 		return false;
+	/* DynamoDB refuses empty key values in conditions; PostgreSQL decides those */
+	if (IsA(value, Const) && !((Const *) value)->constisnull &&
+		(exprType((Node *) value) == TEXTOID || exprType((Node *) value) == BYTEAOID) &&
+		VARSIZE_ANY_EXHDR(DatumGetPointer(((Const *) value)->constvalue)) == 0)
+		return false;
 	c->type = maip_natural_type(col->typid);
 	if (c->type == 0 || maip_natural_type(exprType((Node *) value)) != c->type)
 		return false;
