@@ -313,11 +313,6 @@ recognise_opexpr(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 		return false;
 	if (!is_value_expr(root, value, baserel))
 		return false;
-	/* DynamoDB refuses empty key values in conditions; PostgreSQL decides those */
-	if (IsA(value, Const) && !((Const *) value)->constisnull &&
-		(exprType((Node *) value) == TEXTOID || exprType((Node *) value) == BYTEAOID) &&
-		VARSIZE_ANY_EXHDR(DatumGetPointer(((Const *) value)->constvalue)) == 0)
-		return false;
 	c->type = maip_natural_type(col->typid);
 	if (c->type == 0 || maip_natural_type(exprType((Node *) value)) != c->type)
 		return false;
@@ -329,6 +324,14 @@ recognise_opexpr(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 	if (c->type == 'T' && strategy != BTEqualStrategyNumber && strategy != STRATEGY_NE)
 		return false;
 	if (!collation_ok(c->type, strategy, op->inputcollid))
+		return false;
+	/*
+	 * DynamoDB refuses empty values in key ranges: PostgreSQL decides those
+	 * (an empty key in an equality matches nothing, which the executor knows)
+	 */
+	if (strategy != BTEqualStrategyNumber && IsA(value, Const) &&
+		!((Const *) value)->constisnull && (c->type == 'S' || c->type == 'B') &&
+		VARSIZE_ANY_EXHDR(DatumGetPointer(((Const *) value)->constvalue)) == 0)
 		return false;
 	if (col->part > 0 && (c->type != 'S' || strategy == STRATEGY_NE))
 		return false;
