@@ -187,6 +187,11 @@ SELECT * FROM error_of('SELECT order_id FROM orders_fragile');
 \! curl -sS -f -o /dev/null -d '{"garbage":1.0,"ops":["Scan"]}' "$MAIP_TEST_FAULTPROXY/__fault"
 SELECT order_id FROM orders_fragile;
 SELECT * FROM failure_of('SELECT order_id FROM orders_fragile');
+-- valid JSON whose items are not objects: an error, never a crash
+\! curl -sS -f -o /dev/null -d '{"malformed":1.0,"ops":["Scan"]}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT order_id FROM orders_fragile;
+\! curl -sS -f -o /dev/null -d '{}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT count(*) > 0 AS works FROM orders_fragile;
 -- the first page (50 rows) is fine, the second one is truncated twice: the
 -- query fails instead of returning 50 rows as if they were all
 \! curl -sS -f -o /dev/null -d '{"ops":["Scan"],"script":["ok","truncate","truncate"]}' "$MAIP_TEST_FAULTPROXY/__fault"

@@ -32,6 +32,8 @@ number, so the probabilities add up):
   truncate   forward, then send the headers with the real Content-Length
              and only half of the body, and close
   garbage    forward, then answer 200 with a body that is not JSON
+  malformed  forward, then answer 200 with valid JSON whose items are not
+             objects (each item wrapped in a list)
 Independently of those, for requests the proxy forwards:
   slow       with probability `slow` (default 1 when slow_ms > 0) wait
              slow_ms before forwarding; the wait ends early if the client
@@ -67,7 +69,7 @@ import urllib.parse
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-FAULTS = ("drop", "error5xx", "throttle", "truncate", "garbage")
+FAULTS = ("drop", "error5xx", "throttle", "truncate", "garbage", "malformed")
 STAT_KEYS = ("requests", "forwarded", "ok") + FAULTS + ("slow", "unprocessed_keys",
                                                          "unprocessed_responses", "unprocessed_skipped",
                                                          "control")
@@ -368,6 +370,19 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "garbage":
             st.count("garbage")
             return self.reply(200, GARBAGE_BODY, [("Content-Type", "text/html")] + rid)
+        if fault == "malformed" and status == 200:
+            st.count("malformed")
+            try:
+                doc = json.loads(data)
+                if isinstance(doc.get("Items"), list):
+                    doc["Items"] = [[it] for it in doc["Items"]]
+                elif isinstance(doc.get("Item"), dict):
+                    doc["Item"] = [doc["Item"]]
+                data = json.dumps(doc).encode()
+                headers = [(k, v) for k, v in headers if k.lower() != "x-amz-crc32"]
+            except ValueError:
+                pass
+            return self.reply(status, data, headers)
         if unproc > 0 and op == "BatchGetItem" and status == 200:
             new = move_unprocessed(st, body, data, unproc)
             if new is not None:
