@@ -40,65 +40,76 @@ CFLAGS_COMMON="-Wall -Wextra -Werror -std=c99 -pedantic"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sigv4_test.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-total_pass=0
-total_fail=0
-
-wire_pass=0
-wire_fail=0
+pass_sigv4=0
+fail_sigv4=0
+pass_wire=0
+fail_wire=0
 
 finish() {
-    echo "sigv4: $total_pass passed, $total_fail failed"
-    echo "wire: $wire_pass passed, $wire_fail failed"
-    if [ "$total_fail" -ne 0 ] || [ "$wire_fail" -ne 0 ]; then
+    echo "sigv4: $pass_sigv4 passed, $fail_sigv4 failed"
+    echo "wire: $pass_wire passed, $fail_wire failed"
+    if [ "$fail_sigv4" -ne 0 ] || [ "$fail_wire" -ne 0 ]; then
         exit 1
     fi
     exit 0
 }
 
+# add SUITE PASSED FAILED: add to a suite's totals (sigv4 or wire)
+add() {
+    eval "pass_$1=\$((pass_$1 + $2))"
+    eval "fail_$1=\$((fail_$1 + $3))"
+}
+
 have_vectors=1
 if ! "$PYTHON" test/unit/gen_vectors.py "$tmp/vectors.txt"; then
     echo "# could not generate vectors (python3 with botocore required)"
-    total_fail=$((total_fail + 1))
+    add sigv4 0 1
     have_vectors=0
 fi
 
-# run_build NAME "SIGV4_ONLY_FLAGS" EXTRA_CFLAGS...: compile (the second
-# argument goes to src/sigv4.c only), run on the vectors, add up results
+# run_build SUITE NAME "LIB_ONLY_FLAGS" "LIB_CFLAGS" "LIBS" INPUT EXTRA_CFLAGS...:
+# compile src/SUITE.c (LIB_ONLY_FLAGS go to it alone) and
+# test/unit/SUITE_test.c, run the test on INPUT and add up its summary
+# line "SUITE: P passed, F failed".  A crash before the summary, or a
+# non-zero exit after all cases passed (LeakSanitizer at exit), is a failure.
 run_build() {
-    name=$1
-    lib_flags=$2
-    shift 2
-    bin="$tmp/sigv4_test_$name"
+    suite=$1
+    name=$2
+    lib_only=$3
+    lib_cflags=$4
+    libs=$5
+    input=$6
+    shift 6
+    label=$name
+    [ "$suite" = sigv4 ] || label="$suite $name"
+    bin="$tmp/${suite}_test_$name"
     # shellcheck disable=SC2086
-    if ! $CC -O2 $CFLAGS_COMMON $lib_flags "$@" -c -o "$tmp/sigv4_$name.o" \
-            src/sigv4.c ||
-       ! $CC -O2 $CFLAGS_COMMON "$@" -o "$bin" \
-            test/unit/sigv4_test.c "$tmp/sigv4_$name.o" -lcrypto; then
-        echo "# $name: build failed"
-        total_fail=$((total_fail + 1))
+    if ! $CC -O2 $CFLAGS_COMMON $lib_cflags $lib_only "$@" -c -o "$tmp/${suite}_$name.o" \
+            "src/$suite.c" ||
+       ! $CC -O2 $CFLAGS_COMMON $lib_cflags "$@" -o "$bin" \
+            "test/unit/${suite}_test.c" "$tmp/${suite}_$name.o" $libs; then
+        echo "# $label: build failed"
+        add "$suite" 0 1
         return
     fi
-    "$bin" "$tmp/vectors.txt" >"$tmp/out_$name" 2>"$tmp/err_$name"
+    "$bin" "$input" >"$tmp/out_${suite}_$name" 2>"$tmp/err_${suite}_$name"
     rc=$?
     # the test's own summary is reported as a comment; the case lines as-is
-    grep -v '^sigv4: ' "$tmp/out_$name"
-    cat "$tmp/err_$name" >&2
-    summary=$(grep '^sigv4: ' "$tmp/out_$name" | tail -n 1)
-    p=$(echo "$summary" | sed -n 's/^sigv4: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-    f=$(echo "$summary" | sed -n 's/^sigv4: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+    grep -v "^$suite: " "$tmp/out_${suite}_$name"
+    cat "$tmp/err_${suite}_$name" >&2
+    summary=$(grep "^$suite: " "$tmp/out_${suite}_$name" | tail -n 1)
+    p=$(echo "$summary" | sed -n "s/^$suite: \([0-9]*\) passed, \([0-9]*\) failed\$/\1/p")
+    f=$(echo "$summary" | sed -n "s/^$suite: \([0-9]*\) passed, \([0-9]*\) failed\$/\2/p")
     if [ -z "$p" ] || [ -z "$f" ]; then
-        # crashed (e.g. a sanitizer abort) before printing its summary
-        echo "# $name: no summary line, exit status $rc"
+        echo "# $label: no summary line, exit status $rc"
         p=0
         f=1
     elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-        # e.g. LeakSanitizer reporting at exit after all cases passed
-        echo "# $name: all cases passed but exit status was $rc"
+        echo "# $label: all cases passed but exit status was $rc"
         f=1
     fi
-    echo "# $name: $p passed, $f failed"
-    total_pass=$((total_pass + p))
-    total_fail=$((total_fail + f))
+    echo "# $label: $p passed, $f failed"
+    add "$suite" "$p" "$f"
 }
 
 # sanitizer builds, only if the toolchain supports them here
@@ -114,17 +125,17 @@ fi
 SANITIZE="-g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 
 if [ "$have_vectors" = 1 ]; then
-    run_build plain ""
+    run_build sigv4 plain "" "" -lcrypto "$tmp/vectors.txt"
 
     # allocation-failure build: every malloc/calloc/realloc in src/sigv4.c
     # goes through hooks in sigv4_test.c that can fail on demand
-    run_build allocfail \
+    run_build sigv4 allocfail \
         "-Dmalloc=sigv4_test_malloc -Dcalloc=sigv4_test_calloc -Drealloc=sigv4_test_realloc -Dfree=sigv4_test_free" \
-        -DSIGV4_TEST_ALLOC_HOOKS
+        "" -lcrypto "$tmp/vectors.txt" -DSIGV4_TEST_ALLOC_HOOKS
 
     if [ "$have_asan" = 1 ]; then
         # shellcheck disable=SC2086
-        run_build asan_ubsan "" $SANITIZE
+        run_build sigv4 asan_ubsan "" "" -lcrypto "$tmp/vectors.txt" $SANITIZE
     else
         echo "# asan_ubsan: -fsanitize=address,undefined not available, skipped"
     fi
@@ -134,47 +145,12 @@ fi
 CJSON_CFLAGS=$(pkg-config --cflags libcjson 2>/dev/null || true)
 CJSON_LIBS=$(pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
 
-# run_wire_build NAME "WIRE_ONLY_FLAGS" EXTRA_CFLAGS...: like run_build
-run_wire_build() {
-    name=$1
-    lib_flags=$2
-    shift 2
-    bin="$tmp/wire_test_$name"
-    # shellcheck disable=SC2086
-    if ! $CC -O2 $CFLAGS_COMMON $CJSON_CFLAGS $lib_flags "$@" -c \
-            -o "$tmp/wire_$name.o" src/wire.c ||
-       ! $CC -O2 $CFLAGS_COMMON $CJSON_CFLAGS "$@" -o "$bin" \
-            test/unit/wire_test.c "$tmp/wire_$name.o" $CJSON_LIBS; then
-        echo "# wire $name: build failed"
-        wire_fail=$((wire_fail + 1))
-        return
-    fi
-    "$bin" test/fuzz/corpus/wire >"$tmp/wout_$name" 2>"$tmp/werr_$name"
-    rc=$?
-    grep -v '^wire: ' "$tmp/wout_$name"
-    cat "$tmp/werr_$name" >&2
-    summary=$(grep '^wire: ' "$tmp/wout_$name" | tail -n 1)
-    p=$(echo "$summary" | sed -n 's/^wire: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-    f=$(echo "$summary" | sed -n 's/^wire: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-    if [ -z "$p" ] || [ -z "$f" ]; then
-        echo "# wire $name: no summary line, exit status $rc"
-        p=0
-        f=1
-    elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-        echo "# wire $name: all cases passed but exit status was $rc"
-        f=1
-    fi
-    echo "# wire $name: $p passed, $f failed"
-    wire_pass=$((wire_pass + p))
-    wire_fail=$((wire_fail + f))
-}
-
-run_wire_build plain ""
-run_wire_build allocfail "-Dmalloc=wire_test_malloc -Dfree=wire_test_free" \
-    -DWIRE_TEST_ALLOC_HOOKS
+run_build wire plain "" "$CJSON_CFLAGS" "$CJSON_LIBS" test/fuzz/corpus/wire
+run_build wire allocfail "-Dmalloc=wire_test_malloc -Dfree=wire_test_free" \
+    "$CJSON_CFLAGS" "$CJSON_LIBS" test/fuzz/corpus/wire -DWIRE_TEST_ALLOC_HOOKS
 if [ "$have_asan" = 1 ]; then
     # shellcheck disable=SC2086
-    run_wire_build asan_ubsan "" $SANITIZE
+    run_build wire asan_ubsan "" "$CJSON_CFLAGS" "$CJSON_LIBS" test/fuzz/corpus/wire $SANITIZE
 else
     echo "# wire asan_ubsan: -fsanitize=address,undefined not available, skipped"
 fi
