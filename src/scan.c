@@ -736,12 +736,6 @@ store_item(MaipScanState *st, const cJSON *item, TupleTableSlot *slot)
 				(errcode(ERRCODE_FDW_REPLY_HANDLE),
 				 errmsg("DynamoDB %s answer for table \"%s\" holds an item that is not an object",
 						maip_operation_name(st->op), st->table)));
-	cJSON_ArrayForEach(attr, item)
-		if (attr->string == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_REPLY_HANDLE),
-					 errmsg("DynamoDB %s answer for table \"%s\" holds an attribute without a name",
-							maip_operation_name(st->op), st->table)));
 
 	errcb.callback = conversion_error_context;
 	errcb.arg = st;
@@ -761,6 +755,11 @@ store_item(MaipScanState *st, const cJSON *item, TupleTableSlot *slot)
 	/* one pass over the item's attributes, matching each to the columns that want it */
 	cJSON_ArrayForEach(attr, item)
 	{
+		if (attr->string == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_REPLY_HANDLE),
+					 errmsg("DynamoDB %s answer for table \"%s\" holds an attribute without a name",
+							maip_operation_name(st->op), st->table)));
 		for (int i = 0; i < st->ncolumns; i++)
 		{
 			const ScanColumn *col = &st->columns[i];
