@@ -4,7 +4,7 @@
 MODULE_big = maip_fdw
 OBJS = maip_fdw.o \
        src/options.o src/credentials.o src/sigv4.o src/http.o \
-       src/request.o src/convert.o src/json.o src/deparse.o src/planner.o src/scan.o src/wire.o
+       src/request.o src/convert.o src/json.o src/values.o src/deparse.o src/planner.o src/scan.o src/wire.o
 # control plane (DBA functions, IMPORT FOREIGN SCHEMA)
 OBJS += src/admin.o src/import.o
 
@@ -12,7 +12,7 @@ EXTENSION = maip_fdw
 DATA = sql/maip_fdw--0.1.sql
 PGFILEDESC = "maip_fdw - foreign data wrapper for Amazon DynamoDB"
 
-REGRESS = init types scan errors pushdown security
+REGRESS = init types scan errors pushdown edges security
 # control-plane tests
 REGRESS += import admin faults
 REGRESS_OPTS = --inputdir=.

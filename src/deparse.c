@@ -48,6 +48,11 @@
 #endif
 #include "options.h"
 #include "request.h"
+#include "values.h"
+
+#ifndef TextPrefixOperator
+#define TextPrefixOperator 3877	/* text ^@ text */
+#endif
 
 #define STRATEGY_NE 6			/* <> : not a btree strategy, but a filter we can send */
 #define MAX_IN_VALUES 100		/* DynamoDB's limit on IN operands */
@@ -72,7 +77,8 @@ typedef struct Cond
 	char		type;			/* the column's natural DynamoDB type */
 	int			strategy;		/* COND_CMP: BTLessStrategyNumber .. STRATEGY_NE */
 	Expr	   *value;			/* COND_CMP / COND_IN: the value (array) expression */
-	char	   *prefix;			/* COND_PREFIX */
+	bool		like;			/* COND_PREFIX: value is a LIKE pattern (MAIP_ROLE_LIKE) */
+	bool		recheck;		/* sent as a superset: PostgreSQL checks it again */
 	bool		bool_value;		/* COND_BOOL */
 	List	   *disjuncts;		/* COND_OR: Cond pointers */
 	bool		used;
@@ -231,33 +237,82 @@ collation_ok(char type, int strategy, Oid inputcollid)
 	return maip_collation_is_c(inputcollid);
 }
 
-/* A non-NULL, non-empty text constant (DynamoDB refuses empty prefixes). */
-static bool
-is_nonempty_text_const(Expr *e)
+static Expr *
+text_const_expr(const char *s)
 {
-	return IsA(e, Const) && !((Const *) e)->constisnull &&
-		getBaseType(((Const *) e)->consttype) == TEXTOID &&
-		VARSIZE_ANY_EXHDR(DatumGetPointer(((Const *) e)->constvalue)) > 0;
+	return (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
+							  CStringGetTextDatum(s), false, false);
 }
 
-/* "abc%" -> "abc"; NULL unless the pattern is a literal prefix followed by one %. */
-static char *
-like_prefix(Const *pattern)
+/*
+ * col ^@ prefix, starts_with(col, prefix): begins_with.  An empty constant
+ * stays local (true for every string); an empty parameter drops the
+ * condition at execution (MAIP_ROLE_PREFIX).
+ */
+static bool
+recognise_prefix(PlannerInfo *root, RelOptInfo *baserel, MaipColumn *col, Expr *prefix, Cond *c)
 {
-	char	   *p;
-	int			len;
+	if (getBaseType(exprType((Node *) prefix)) != TEXTOID || !is_value_expr(root, prefix, baserel))
+		return false;
+	if (IsA(prefix, Const) &&
+		(((Const *) prefix)->constisnull ||
+		 VARSIZE_ANY_EXHDR(DatumGetPointer(((Const *) prefix)->constvalue)) == 0))
+		return false;
+	c->kind = COND_PREFIX;
+	c->col = col;
+	c->type = 'S';
+	c->value = prefix;
+	return true;
+}
 
-	if (pattern->constisnull || getBaseType(pattern->consttype) != TEXTOID)
-		return NULL;
-	p = TextDatumGetCString(pattern->constvalue);
-	len = strlen(p);
-	if (len < 2 || p[len - 1] != '%')
-		return NULL;
-	for (int i = 0; i < len - 1; i++)
-		if (p[i] == '%' || p[i] == '_' || p[i] == '\\')
-			return NULL;
-	p[len - 1] = '\0';
-	return p;
+/*
+ * col LIKE pattern: begins_with the pattern's literal prefix.  Exact for
+ * "prefix%"; any other pattern with a literal prefix ("ab%c", "ab_") is
+ * a superset, rechecked here; a parameter's prefix is found when the
+ * value is known (MAIP_ROLE_LIKE), and rechecked too.
+ */
+static bool
+recognise_like(PlannerInfo *root, RelOptInfo *baserel, MaipColumn *col, Expr *pattern, Cond *c)
+{
+	if (IsA(pattern, Const))
+	{
+		Const	   *k = (Const *) pattern;
+		bool		exact;
+		char	   *prefix;
+
+		if (k->constisnull || getBaseType(k->consttype) != TEXTOID)
+			return false;
+		prefix = maip_like_prefix(TextDatumGetCString(k->constvalue), &exact);
+		if (prefix[0] == '\0')
+			return false;
+		c->value = text_const_expr(prefix);
+		c->recheck = !exact;
+	}
+	else if (is_value_expr(root, pattern, baserel) && getBaseType(exprType((Node *) pattern)) == TEXTOID)
+	{
+		c->value = pattern;
+		c->like = true;
+		c->recheck = true;
+	}
+	else
+		return false;
+	c->kind = COND_PREFIX;
+	c->col = col;
+	c->type = 'S';
+	return true;
+}
+
+/*
+ * A constant that DynamoDB cannot take, or that no key holds, in a range:
+ * PostgreSQL decides the condition (parameters are decided at execution).
+ */
+static bool
+unsendable_range_const(Expr *value, char type)
+{
+	Const	   *k = (Const *) value;
+
+	return IsA(value, Const) && !k->constisnull && type != 'T' &&
+		maip_value_fit(k->constvalue, k->consttype, type, NULL, NULL) != MAIP_FIT_OK;
 }
 
 static bool
@@ -269,40 +324,24 @@ recognise_opexpr(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 	MaipColumn *col;
 	Expr	   *value;
 	int			strategy;
-	char	   *opname;
 
 	if (list_length(op->args) != 2)
 		return false;
 	left = linitial(op->args);
 	right = lsecond(op->args);
 
-	opname = get_opname(op->opno);
-	/* col ^@ 'prefix' (starts_with): begins_with, prefix taken as is */
-	if (opname && strcmp(opname, "^@") == 0 &&
+	/*
+	 * col ^@ prefix (starts_with) and col LIKE pattern, recognised by
+	 * operator OID (a same-named operator of a user's is something else)
+	 */
+	if ((op->opno == TextPrefixOperator || op->opno == OID_TEXT_LIKE_OP) &&
 		(col = our_column(left, baserel, info)) != NULL && col->part == 0 &&
-		maip_natural_type(col->typid) == 'S' && is_nonempty_text_const(right) &&
+		maip_natural_type(col->typid) == 'S' &&
 		(!OidIsValid(op->inputcollid) || get_collation_isdeterministic(op->inputcollid)))
 	{
-		c->kind = COND_PREFIX;
-		c->col = col;
-		c->type = 'S';
-		c->value = right;
-		return true;
-	}
-	if (opname && strcmp(opname, "~~") == 0 &&
-		(col = our_column(left, baserel, info)) != NULL && col->part == 0 &&
-		maip_natural_type(col->typid) == 'S' && IsA(right, Const) &&
-		(!OidIsValid(op->inputcollid) || get_collation_isdeterministic(op->inputcollid)))
-	{
-		c->prefix = like_prefix((Const *) right);
-		if (c->prefix == NULL)
-			return false;
-		c->value = (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
-									  CStringGetTextDatum(c->prefix), false, false);
-		c->kind = COND_PREFIX;
-		c->col = col;
-		c->type = 'S';
-		return true;
+		if (op->opno == OID_TEXT_LIKE_OP)
+			return recognise_like(root, baserel, col, right, c);
+		return recognise_prefix(root, baserel, col, right, c);
 	}
 
 	if ((col = our_column(left, baserel, info)) != NULL)
@@ -326,12 +365,11 @@ recognise_opexpr(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 	if (!collation_ok(c->type, strategy, op->inputcollid))
 		return false;
 	/*
-	 * DynamoDB refuses empty values in key ranges: PostgreSQL decides those
-	 * (an empty key in an equality matches nothing, which the executor knows)
+	 * DynamoDB refuses empty key values and numbers it cannot store: in a
+	 * range, PostgreSQL decides such a constant (in an equality it matches
+	 * no key, which the executor knows)
 	 */
-	if (strategy != BTEqualStrategyNumber && IsA(value, Const) &&
-		!((Const *) value)->constisnull && (c->type == 'S' || c->type == 'B') &&
-		VARSIZE_ANY_EXHDR(DatumGetPointer(((Const *) value)->constvalue)) == 0)
+	if (strategy != BTEqualStrategyNumber && unsendable_range_const(value, c->type))
 		return false;
 	if (col->part > 0 && (c->type != 'S' || strategy == STRATEGY_NE))
 		return false;
@@ -364,14 +402,10 @@ recognise(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 		Expr	   *pat = lsecond(f->args);
 
 		if ((col = our_column(arg, baserel, info)) == NULL || col->part > 0 ||
-			maip_natural_type(col->typid) != 'S' || !is_nonempty_text_const(pat) ||
+			maip_natural_type(col->typid) != 'S' ||
 			(OidIsValid(f->inputcollid) && !get_collation_isdeterministic(f->inputcollid)))
 			return false;
-		c->kind = COND_PREFIX;
-		c->col = col;
-		c->type = 'S';
-		c->value = pat;
-		return true;
+		return recognise_prefix(root, baserel, col, pat, c);
 	}
 
 	if (is_orclause(clause))
@@ -393,8 +427,9 @@ recognise(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 			 * conditions), where in an OR only that arm is false.
 			 */
 			if (!recognise(root, baserel, info, &fake, d) || d->kind == COND_OR ||
-				d->col->part > 0 ||
-				((d->kind == COND_IN || d->kind == COND_CMP) && !IsA(d->value, Const)))
+				d->col->part > 0 || d->recheck ||
+				((d->kind == COND_IN || d->kind == COND_CMP || d->kind == COND_PREFIX) &&
+				 !IsA(d->value, Const)))
 				return false;
 			d->rinfo = NULL;
 			c->disjuncts = lappend(c->disjuncts, d);
@@ -476,19 +511,20 @@ name_ref(MaipAccess *a, const char *attribute)
 	return i;
 }
 
+/* A new :v<i> for value, of DynamoDB type 'type', in role 'role' (values.h). */
 static int
-value_ref(MaipAccess *a, Expr *value, char type)
+value_ref(MaipAccess *a, Expr *value, char type, char role)
 {
 	a->values = lappend(a->values, value);
 	appendStringInfoChar(&a->value_types, type);
+	appendStringInfoChar(&a->value_roles, role);
 	return list_length(a->values) - 1;
 }
 
 static int
 text_value_ref(MaipAccess *a, const char *s)
 {
-	return value_ref(a, (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
-										   CStringGetTextDatum(s), false, false), 'S');
+	return value_ref(a, text_const_expr(s), 'S', MAIP_ROLE_FILTER);
 }
 
 static const char *
@@ -527,7 +563,102 @@ comparison_operator(int strategy)
 	}
 }
 
-/* The bare condition, e.g. "#n1 > :v2"; false if it cannot be written. */
+/* The role of c's value in a sort-key condition. */
+static char
+range_role(Cond *c)
+{
+	if (c->kind == COND_PREFIX)
+		return c->like ? MAIP_ROLE_LIKE : MAIP_ROLE_PREFIX;
+	switch (c->strategy)
+	{
+		case BTLessStrategyNumber:
+			return MAIP_ROLE_LT;
+		case BTLessEqualStrategyNumber:
+			return MAIP_ROLE_LE;
+		case BTGreaterEqualStrategyNumber:
+			return MAIP_ROLE_GE;
+		case BTGreaterStrategyNumber:
+			return MAIP_ROLE_GT;
+		default:
+			return MAIP_ROLE_EQ;
+	}
+}
+
+/*
+ * A filter value DynamoDB takes.  Constants are checked now; a parameter
+ * is checked when its value is known, and its term is then rechecked
+ * here (add_filter), so that the executor may leave the term out.
+ */
+static bool
+filter_value_ok(Expr *value, char type)
+{
+	Const	   *k = (Const *) value;
+
+	return !IsA(value, Const) || k->constisnull ||
+		maip_const_sendable(k->constvalue, k->consttype, type);
+}
+
+/* The non-NULL elements of a constant array that a filter can take, as Consts. */
+static List *
+array_filter_consts(Const *arr, char type, List *into)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems;
+	int16		elmlen;
+	bool		elmbyval;
+	char		elmalign;
+	Oid			elemtype;
+
+	if (!IsA(arr, Const) || arr->constisnull)
+		return into;
+	elemtype = get_element_type(arr->consttype);
+	get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
+	deconstruct_array(DatumGetArrayTypeP(arr->constvalue), elemtype,
+					  elmlen, elmbyval, elmalign, &elems, &nulls, &nelems);
+	for (int i = 0; i < nelems; i++)
+	{
+		/* a NULL element never matches, nor does a number DynamoDB cannot hold */
+		if (nulls[i] || !maip_const_sendable(elems[i], elemtype, type))
+			continue;
+		into = lappend(into, makeConst(elemtype, -1, arr->constcollid, elmlen,
+									   elmbyval ? elems[i] : datumCopy(elems[i], elmbyval, elmlen),
+									   false, elmbyval));
+	}
+	return into;
+}
+
+/*
+ * #n IN (:v1, ...) for these constants, in groups of DynamoDB's 100
+ * operands ORed together; false for none.
+ */
+static bool
+write_in_list(MaipAccess *a, int n, char type, List *consts, StringInfo buf)
+{
+	ListCell   *lc;
+	int			i = 0;
+	int			ngroups = (list_length(consts) + MAX_IN_VALUES - 1) / MAX_IN_VALUES;
+
+	if (consts == NIL)
+		return false;
+	if (ngroups > 1)
+		appendStringInfoChar(buf, '(');
+	foreach(lc, consts)
+	{
+		if (i % MAX_IN_VALUES == 0)
+			appendStringInfo(buf, "%s#n%d IN (", i ? ") OR " : "", n);
+		else
+			appendStringInfoString(buf, ", ");
+		appendStringInfo(buf, ":v%d", value_ref(a, lfirst(lc), type, MAIP_ROLE_FILTER));
+		i++;
+	}
+	appendStringInfoChar(buf, ')');
+	if (ngroups > 1)
+		appendStringInfoChar(buf, ')');
+	return true;
+}
+
+/* The bare filter condition, e.g. "#n1 > :v2"; false if it cannot be written. */
 static bool
 write_condition(MaipAccess *a, Cond *c, StringInfo buf)
 {
@@ -536,15 +667,19 @@ write_condition(MaipAccess *a, Cond *c, StringInfo buf)
 	switch (c->kind)
 	{
 		case COND_CMP:
+			if (!filter_value_ok(c->value, c->type))
+				return false;
 			appendStringInfo(buf, "#n%d %s :v%d", n, comparison_operator(c->strategy),
-							 value_ref(a, c->value, c->type));
+							 value_ref(a, c->value, c->type, MAIP_ROLE_FILTER));
 			return true;
 		case COND_PREFIX:
-			appendStringInfo(buf, "begins_with(#n%d, :v%d)", n, value_ref(a, c->value, 'S'));
+			appendStringInfo(buf, "begins_with(#n%d, :v%d)", n,
+							 value_ref(a, c->value, 'S', range_role(c)));
 			return true;
 		case COND_BOOL:
 			appendStringInfo(buf, "#n%d = :v%d", n,
-							 value_ref(a, (Expr *) makeBoolConst(c->bool_value, false), 'T'));
+							 value_ref(a, (Expr *) makeBoolConst(c->bool_value, false), 'T',
+									   MAIP_ROLE_FILTER));
 			return true;
 		case COND_NULL:
 			appendStringInfo(buf, "(attribute_not_exists(#n%d) OR attribute_type(#n%d, :v%d))",
@@ -555,49 +690,8 @@ write_condition(MaipAccess *a, Cond *c, StringInfo buf)
 							 n, n, text_value_ref(a, "NULL"));
 			return true;
 		case COND_IN:
-			{
-				Const	   *arr = (Const *) c->value;
-				Datum	   *elems;
-				bool	   *nulls;
-				int			nelems;
-				int16		elmlen;
-				bool		elmbyval;
-				char		elmalign;
-				Oid			elemtype;
-
-				if (!IsA(arr, Const) || arr->constisnull)
-					return false;
-				elemtype = get_element_type(arr->consttype);
-				get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
-				deconstruct_array(DatumGetArrayTypeP(arr->constvalue), elemtype,
-								  elmlen, elmbyval, elmalign, &elems, &nulls, &nelems);
-				if (nelems == 0 || nelems > MAX_IN_VALUES)
-					return false;
-				{
-					int			written = 0;
-
-					/* a NULL element never matches: leave it out */
-					for (int i = 0; i < nelems; i++)
-						if (!nulls[i])
-							written++;
-					if (written == 0)
-						return false;
-				}
-				appendStringInfo(buf, "#n%d IN (", n);
-				for (int i = 0, w = 0; i < nelems; i++)
-				{
-					Expr	   *v;
-
-					if (nulls[i])
-						continue;
-					v = (Expr *) makeConst(elemtype, -1, arr->constcollid, elmlen,
-										   elmbyval ? elems[i] : datumCopy(elems[i], elmbyval, elmlen),
-										   false, elmbyval);
-					appendStringInfo(buf, "%s:v%d", w++ ? ", " : "", value_ref(a, v, c->type));
-				}
-				appendStringInfoChar(buf, ')');
-				return true;
-			}
+			return write_in_list(a, n, c->type,
+								 array_filter_consts((Const *) c->value, c->type, NIL), buf);
 		case COND_OR:
 			break;				/* written by write_filter_term */
 	}
@@ -616,6 +710,41 @@ is_key_attribute(MaipRelInfo *info, const char *attribute, char type)
 }
 
 /*
+ * An OR whose arms all test one attribute for equality (a = 1 OR a = 2,
+ * a IN (...) OR a = 3): written as IN lists under one type guard, which
+ * keeps long ORs within DynamoDB's expression limits.  The constants, or
+ * NIL if c is not such an OR.
+ */
+static List *
+or_of_equalities(Cond *c)
+{
+	Cond	   *first = linitial(c->disjuncts);
+	List	   *consts = NIL;
+	ListCell   *lc;
+
+	foreach(lc, c->disjuncts)
+	{
+		Cond	   *d = lfirst(lc);
+
+		if (strcmp(d->col->attribute, first->col->attribute) != 0 || d->type != first->type ||
+			!((d->kind == COND_CMP && d->strategy == BTEqualStrategyNumber) || d->kind == COND_IN))
+			return NIL;
+	}
+	foreach(lc, c->disjuncts)
+	{
+		Cond	   *d = lfirst(lc);
+		Const	   *k = (Const *) d->value;
+
+		if (d->kind == COND_IN)
+			consts = array_filter_consts(k, d->type, consts);
+		else if (maip_const_sendable(k->constvalue, k->consttype, d->type))
+			consts = lappend(consts, k);
+	}
+	/* every value was one no item holds: leave the OR to PostgreSQL */
+	return consts;
+}
+
+/*
  * One filter term for c.  On key attributes (type fixed by the schema) and
  * for IS [NOT] NULL the term is exact; elsewhere it gets a type guard that
  * lets items of any other type through, so that DynamoDB only removes rows
@@ -625,9 +754,11 @@ static bool
 write_filter_term(MaipAccess *a, MaipRelInfo *info, Cond *c, StringInfo out, bool *exact)
 {
 	StringInfoData cond;
+	Cond	   *single = c;
+	List	   *in_consts = NIL;
 	int			n;
 
-	if (c->kind == COND_OR)
+	if (c->kind == COND_OR && (in_consts = or_of_equalities(c)) == NIL)
 	{
 		ListCell   *lc;
 		bool		all_exact = true;
@@ -649,18 +780,24 @@ write_filter_term(MaipAccess *a, MaipRelInfo *info, Cond *c, StringInfo out, boo
 	}
 
 	initStringInfo(&cond);
-	if (!write_condition(a, c, &cond))
+	if (c->kind == COND_OR)
+	{
+		single = linitial(c->disjuncts);
+		if (!write_in_list(a, name_ref(a, single->col->attribute), single->type, in_consts, &cond))
+			return false;
+	}
+	else if (!write_condition(a, c, &cond))
 		return false;
-	*exact = c->kind == COND_NULL || c->kind == COND_NOTNULL ||
-		is_key_attribute(info, c->col->attribute, c->type);
+	*exact = single->kind == COND_NULL || single->kind == COND_NOTNULL ||
+		is_key_attribute(info, single->col->attribute, single->type);
 	if (*exact)
 	{
 		appendStringInfoString(out, cond.data);
 		return true;
 	}
-	n = name_ref(a, c->col->attribute);
+	n = name_ref(a, single->col->attribute);
 	appendStringInfo(out, "(%s OR (attribute_exists(#n%d) AND NOT attribute_type(#n%d, :v%d)))",
-					 cond.data, n, n, text_value_ref(a, type_name_of(c->type)));
+					 cond.data, n, n, text_value_ref(a, type_name_of(single->type)));
 	return true;
 }
 
@@ -683,7 +820,35 @@ names_query_key(MaipAccess *a, MaipRelInfo *info, Cond *c)
 		: is_key_attribute(info, c->col->attribute, c->type);
 }
 
-/* Add c to the FilterExpression, exactly or as a guarded superset that is rechecked here. */
+/* Forget the names and values registered since a failed attempt began. */
+static void
+truncate_refs(MaipAccess *a, int nnames, int nvalues)
+{
+	a->names = list_truncate(a->names, nnames);
+	a->values = list_truncate(a->values, nvalues);
+	a->value_types.len = nvalues;
+	a->value_types.data[nvalues] = '\0';
+	a->value_roles.len = nvalues;
+	a->value_roles.data[nvalues] = '\0';
+}
+
+/* Does any value from index 'from' on come from a parameter or expression? */
+static bool
+has_nonconst_values(MaipAccess *a, int from)
+{
+	for (int i = from; i < list_length(a->values); i++)
+		if (!IsA(list_nth(a->values, i), Const))
+			return true;
+	return false;
+}
+
+/*
+ * Add c to the FilterExpression, exactly or as a guarded superset that is
+ * rechecked here; locally if it cannot be written or would take the
+ * expression past DynamoDB's limits (4 KB, 300 operators).  A term with a
+ * parameter is always rechecked: the executor leaves it out when the
+ * value is one DynamoDB cannot take.
+ */
 static void
 add_filter(MaipAccess *a, MaipRelInfo *info, Cond *c, StringInfo filter)
 {
@@ -693,20 +858,20 @@ add_filter(MaipAccess *a, MaipRelInfo *info, Cond *c, StringInfo filter)
 	int			nvalues = list_length(a->values);
 
 	initStringInfo(&term);
-	if (!write_filter_term(a, info, c, &term, &exact))
+	if (!write_filter_term(a, info, c, &term, &exact) ||
+		filter->len + (int) strlen(" AND ") + term.len > MAIP_MAX_EXPRESSION_BYTES ||
+		maip_expression_operators(filter->data) + 1 + maip_expression_operators(term.data) >
+		MAIP_MAX_EXPRESSION_OPERATORS)
 	{
-		/* forget the names and values a half-written term registered */
-		a->names = list_truncate(a->names, nnames);
-		a->values = list_truncate(a->values, nvalues);
-		a->value_types.len = nvalues;
-		a->value_types.data[nvalues] = '\0';
+		truncate_refs(a, nnames, nvalues);
 		a->local_conds = lappend(a->local_conds, c->rinfo);
 		return;
 	}
 	if (filter->len > 0)
 		appendStringInfoString(filter, " AND ");
 	appendStringInfoString(filter, term.data);
-	if (exact)
+	a->filter_terms = lappend(a->filter_terms, makeString(term.data));
+	if (exact && !c->recheck && !has_nonconst_values(a, nvalues))
 		a->remote_conds = lappend(a->remote_conds, c->rinfo);
 	else
 		a->local_conds = lappend(a->local_conds, c->rinfo);
@@ -719,6 +884,17 @@ add_remote(MaipAccess *a, RestrictInfo *rinfo)
 {
 	if (rinfo)
 		a->remote_conds = lappend(a->remote_conds, rinfo);
+}
+
+/* c becomes (part of) the key condition: exact, or a superset rechecked here. */
+static void
+use_key_cond(MaipAccess *a, Cond *c)
+{
+	c->used = true;
+	if (c->recheck && c->rinfo)
+		a->local_conds = lappend(a->local_conds, c->rinfo);
+	else
+		add_remote(a, c->rinfo);
 }
 
 static Cond *
@@ -736,7 +912,12 @@ find_key_cond(Cond *conds, int n, const char *attribute, char type, CondKind kin
 	return NULL;
 }
 
-/* The sort-key part of a KeyConditionExpression: one condition, the most selective we have. */
+/*
+ * The sort-key part of a KeyConditionExpression: one condition, the most
+ * selective we have.  Its shape is kept (rc_name, rc_v1, rc_v2 and the
+ * values' roles) so that the executor can write it again without a bound
+ * whose value makes it true for every key.
+ */
 static void
 add_range_key_condition(MaipAccess *a, const char *rk, char rt, Cond *conds, int n, StringInfo kc)
 {
@@ -750,18 +931,11 @@ add_range_key_condition(MaipAccess *a, const char *rk, char rt, Cond *conds, int
 		single = eq;
 	else if (lo && hi)
 	{
-		int			vlo = value_ref(a, lo->value, rt);
-		int			vhi = value_ref(a, hi->value, rt);
-
 		/* DynamoDB refuses BETWEEN with lo > hi; the executor answers "no row" itself */
-		a->between_lo = vlo;
-		a->between_hi = vhi;
-
-		appendStringInfo(kc, " AND #n%d BETWEEN :v%d AND :v%d", nref, vlo, vhi);
-		lo->used = hi->used = true;
-		add_remote(a, lo->rinfo);
-		add_remote(a, hi->rinfo);
-		return;
+		a->rc_v1 = value_ref(a, lo->value, rt, MAIP_ROLE_GE);
+		a->rc_v2 = value_ref(a, hi->value, rt, MAIP_ROLE_LE);
+		use_key_cond(a, lo);
+		use_key_cond(a, hi);
 	}
 	else if (lo)
 		single = lo;
@@ -772,11 +946,15 @@ add_range_key_condition(MaipAccess *a, const char *rk, char rt, Cond *conds, int
 		single = find_key_cond(conds, n, rk, rt, COND_PREFIX, 0);
 	if (single)
 	{
-		appendStringInfoString(kc, " AND ");
-		write_condition(a, single, kc);
-		single->used = true;
-		add_remote(a, single->rinfo);
+		a->rc_v1 = value_ref(a, single->value, rt, range_role(single));
+		use_key_cond(a, single);
 	}
+	if (a->rc_v1 < 0)
+		return;
+	a->rc_name = nref;
+	appendStringInfoString(kc, " AND ");
+	maip_write_range_condition(kc, nref, a->rc_v1, a->value_roles.data[a->rc_v1],
+							   a->rc_v2, a->rc_v2 >= 0 ? a->value_roles.data[a->rc_v2] : 0);
 }
 
 /* ---------- secondary indexes ---------- */
@@ -845,7 +1023,7 @@ try_index_query(MaipAccess *a, MaipRelInfo *info, Cond *conds, int n, StringInfo
 		a->index_name = x->name;
 		a->global_index = x->is_global;
 		a->hash_name = name_ref(a, x->hash_key);
-		a->hash_value = value_ref(a, h->value, x->hash_type);
+		a->hash_value = value_ref(a, h->value, x->hash_type, MAIP_ROLE_KEY);
 		appendStringInfo(kc, "#n%d = :v%d", a->hash_name, a->hash_value);
 		h->used = true;
 		add_remote(a, h->rinfo);
@@ -857,13 +1035,6 @@ try_index_query(MaipAccess *a, MaipRelInfo *info, Cond *conds, int n, StringInfo
 }
 
 /* ---------- composite keys from part columns ---------- */
-
-static Expr *
-text_const(const char *s)
-{
-	return (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
-							  CStringGetTextDatum(s), false, false);
-}
 
 /* a || b, NULL if either is NULL (as equality with NULL matches nothing) */
 static Expr *
@@ -936,7 +1107,7 @@ synthesize_composite_key(MaipAccess *a, Cond *conds, int *n, const char *attribu
 	while (leading < nparts &&
 		   (eqs[leading] = find_part_cond(conds, *n, attribute, leading + 1, BTEqualStrategyNumber)) != NULL)
 	{
-		joined = joined ? concat_exprs(concat_exprs(joined, text_const("#")), eqs[leading]->value)
+		joined = joined ? concat_exprs(concat_exprs(joined, text_const_expr("#")), eqs[leading]->value)
 			: eqs[leading]->value;
 		leading++;
 	}
@@ -958,7 +1129,7 @@ synthesize_composite_key(MaipAccess *a, Cond *conds, int *n, const char *attribu
 
 	for (int i = 0; i < leading; i++)
 		recheck_part(a, eqs[i]);
-	prefix = concat_exprs(joined, text_const("#"));
+	prefix = concat_exprs(joined, text_const_expr("#"));
 	{
 		int			next = leading + 1;
 		Cond	   *lo = find_part_cond(conds, *n, attribute, next, BTGreaterEqualStrategyNumber);
@@ -986,12 +1157,38 @@ synthesize_composite_key(MaipAccess *a, Cond *conds, int *n, const char *attribu
 					  lo ? concat_exprs(prefix, lo->value) : prefix);
 		new_synthetic(conds, n, keycol, COND_CMP, BTLessEqualStrategyNumber,
 					  (hi && next == nparts) ? concat_exprs(prefix, hi->value)
-					  : concat_exprs(joined, text_const("$")));
+					  : concat_exprs(joined, text_const_expr("$")));
 		if (lo)
 			recheck_part(a, lo);
 		if (hi)
 			recheck_part(a, hi);
 	}
+}
+
+/*
+ * How many keys an IN list gives (for costs): its non-NULL elements, none
+ * for a NULL array (= ANY (NULL) matches nothing), a guess for a parameter.
+ */
+static double
+array_key_count(Expr *value)
+{
+	Const	   *k = (Const *) value;
+	ArrayType  *arr;
+	bits8	   *bitmap;
+	int			n;
+	int			count = 0;
+
+	if (!IsA(value, Const))
+		return 10;
+	if (k->constisnull)
+		return 0;
+	arr = DatumGetArrayTypeP(k->constvalue);
+	n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	bitmap = ARR_NULLBITMAP(arr);
+	for (int i = 0; i < n; i++)
+		if (bitmap == NULL || (bitmap[i / 8] & (1 << (i % 8))))
+			count++;
+	return count;
 }
 
 /*
@@ -1014,10 +1211,11 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 	StringInfoData filter;
 
 	initStringInfo(&a->value_types);
+	initStringInfo(&a->value_roles);
 	initStringInfo(&kc);
 	initStringInfo(&filter);
 	a->hash_name = a->hash_value = a->range_name = a->range_value = -1;
-	a->between_lo = a->between_hi = -1;
+	a->rc_name = a->rc_v1 = a->rc_v2 = -1;
 	a->op = MAIP_SCAN;
 
 	foreach(lc, clauses)
@@ -1051,13 +1249,13 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 
 		a->op = hash_eq ? MAIP_GETITEM : MAIP_BATCHGET;
 		a->hash_name = name_ref(a, info->desc->hash_key);
-		a->hash_value = value_ref(a, h->value, info->desc->hash_type);
+		a->hash_value = value_ref(a, h->value, info->desc->hash_type, MAIP_ROLE_KEY);
 		h->used = true;
 		add_remote(a, h->rinfo);
 		if (range_eq)
 		{
 			a->range_name = name_ref(a, info->desc->range_key);
-			a->range_value = value_ref(a, range_eq->value, info->desc->range_type);
+			a->range_value = value_ref(a, range_eq->value, info->desc->range_type, MAIP_ROLE_KEY);
 			range_eq->used = true;
 			add_remote(a, range_eq->rinfo);
 		}
@@ -1066,9 +1264,7 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 			if (!conds[i].used && conds[i].rinfo)
 				a->local_conds = lappend(a->local_conds, conds[i].rinfo);
 		if (hash_in)
-			a->nkeys = IsA(hash_in->value, Const) ?
-				ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(((Const *) hash_in->value)->constvalue)),
-							   ARR_DIMS(DatumGetArrayTypeP(((Const *) hash_in->value)->constvalue))) : 10;
+			a->nkeys = array_key_count(hash_in->value);
 		return a;
 	}
 
@@ -1078,14 +1274,12 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 
 		a->op = hash_eq ? MAIP_QUERY : MAIP_MULTIQUERY;
 		a->hash_name = name_ref(a, info->desc->hash_key);
-		a->hash_value = value_ref(a, h->value, info->desc->hash_type);
+		a->hash_value = value_ref(a, h->value, info->desc->hash_type, MAIP_ROLE_KEY);
 		appendStringInfo(&kc, "#n%d = :v%d", a->hash_name, a->hash_value);
 		h->used = true;
 		add_remote(a, h->rinfo);
 		if (hash_in)
-			a->nkeys = IsA(h->value, Const) ?
-				ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(((Const *) h->value)->constvalue)),
-							   ARR_DIMS(DatumGetArrayTypeP(((Const *) h->value)->constvalue))) : 10;
+			a->nkeys = array_key_count(h->value);
 		if (info->desc->range_key)
 			add_range_key_condition(a, info->desc->range_key, info->desc->range_type, conds, n, &kc);
 		a->key_condition = kc.data;

@@ -55,12 +55,15 @@ typedef struct MaipAccess
 	List	   *names;			/* String: attribute names, #n<i> */
 	List	   *values;			/* Expr: values, :v<i> */
 	StringInfoData value_types; /* one of S N B T per value ('T' BOOL) */
-	int			hash_name;		/* GetItem/BatchGet: name index of the partition key */
+	StringInfoData value_roles; /* one MAIP_ROLE_* per value (values.h) */
+	List	   *filter_terms;	/* String: the FilterExpression's ANDed terms */
+	int			hash_name;		/* name index of the partition key, -1 for a Scan */
 	int			hash_value;		/* ... its value index (an array for BATCHGET/MULTIQUERY) */
-	int			range_name;		/* -1 without a sort key */
+	int			range_name;		/* GetItem/BatchGet: the sort key's name index, or -1 */
 	int			range_value;
-	int			between_lo;		/* value indexes of a sort-key BETWEEN, else -1 */
-	int			between_hi;
+	int			rc_name;		/* Query: sort-key condition's name index, or -1 */
+	int			rc_v1;			/* ... its value (BETWEEN's low one), or -1 */
+	int			rc_v2;			/* ... BETWEEN's high value, or -1 */
 	List	   *remote_conds;	/* RestrictInfos DynamoDB fully evaluates */
 	List	   *local_conds;	/* RestrictInfos PostgreSQL (re)checks */
 	double		nkeys;			/* BATCHGET/MULTIQUERY: how many keys (estimate) */

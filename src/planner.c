@@ -34,7 +34,9 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/inval.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "deparse.h"
@@ -58,16 +60,54 @@ typedef struct TableDescCacheEntry
 	Oid			userid;
 	char	   *table;
 	TimestampTz fetched_at;
-	char	   *json;			/* DescribeTable's Table object */
+	char	   *json;			/* DescribeTable's Table object, NULL if IAM denied it */
 } TableDescCacheEntry;
 
 static List *table_desc_cache = NIL;
+static bool table_desc_cache_stale = false;
+static bool table_desc_callbacks_registered = false;
+
+/*
+ * A server, user mapping or foreign table changed: the cached descriptions
+ * may describe another endpoint's, account's or table's key schema.  Only
+ * a flag here (an invalidation can arrive in the middle of a lookup); the
+ * next lookup empties the cache.  Coarse, as changes to these catalogs
+ * are rare.
+ */
+static void
+table_desc_invalidate(Datum arg, int cacheid, uint32 hashvalue)
+{
+	table_desc_cache_stale = true;
+}
+
+static void
+free_table_desc_entry(TableDescCacheEntry *entry)
+{
+	pfree(entry->table);
+	if (entry->json)
+		pfree(entry->json);
+	pfree(entry);
+}
+
+static void
+register_table_desc_callbacks(void)
+{
+	if (table_desc_callbacks_registered)
+		return;
+	CacheRegisterSyscacheCallback(FOREIGNSERVEROID, table_desc_invalidate, (Datum) 0);
+	CacheRegisterSyscacheCallback(USERMAPPINGOID, table_desc_invalidate, (Datum) 0);
+	CacheRegisterSyscacheCallback(FOREIGNTABLEREL, table_desc_invalidate, (Datum) 0);
+	table_desc_callbacks_registered = true;
+}
 
 /*
  * DescribeTable through the cache (the answer is kept as JSON text in
  * CacheMemoryContext and parsed per use: small, and no deep copies).  A
  * principal allowed to read but not to describe gets NULL (and default
- * estimates) rather than an error.
+ * estimates) rather than an error; that answer is cached too, so that
+ * each planning does not send another refused request.  Entries live a
+ * minute, and go at once when a server, user mapping or foreign table
+ * changes.
  */
 static MaipTableDesc *
 cached_table_desc(ForeignServer *server, Oid userid, const char *table)
@@ -75,10 +115,19 @@ cached_table_desc(ForeignServer *server, Oid userid, const char *table)
 	TimestampTz now = GetCurrentTimestamp();
 	ListCell   *lc;
 	const cJSON *table_json;
-	char	   *json;
+	char	   *json = NULL;
 	MemoryContext oldcxt;
 	TableDescCacheEntry *entry;
 
+	register_table_desc_callbacks();
+	if (table_desc_cache_stale)
+	{
+		foreach(lc, table_desc_cache)
+			free_table_desc_entry(lfirst(lc));
+		list_free(table_desc_cache);
+		table_desc_cache = NIL;
+		table_desc_cache_stale = false;
+	}
 	foreach(lc, table_desc_cache)
 	{
 		entry = lfirst(lc);
@@ -86,19 +135,16 @@ cached_table_desc(ForeignServer *server, Oid userid, const char *table)
 			strcmp(entry->table, table) == 0)
 		{
 			if (!TimestampDifferenceExceeds(entry->fetched_at, now, TABLE_DESC_TTL_MS))
-				return maip_table_desc_from_text(entry->json);
+				return entry->json ? maip_table_desc_from_text(entry->json) : NULL;
 			table_desc_cache = foreach_delete_current(table_desc_cache, lc);
-			pfree(entry->table);
-			pfree(entry->json);
-			pfree(entry);
+			free_table_desc_entry(entry);
 			break;
 		}
 	}
 
 	table_json = maip_describe_table_json(maip_client_create(server, userid), table, true);
-	if (table_json == NULL)
-		return NULL;
-	json = cJSON_PrintUnformatted(table_json);
+	if (table_json)
+		json = cJSON_PrintUnformatted(table_json);
 
 	oldcxt = MemoryContextSwitchTo(CacheMemoryContext);
 	entry = palloc(sizeof(TableDescCacheEntry));
@@ -106,10 +152,10 @@ cached_table_desc(ForeignServer *server, Oid userid, const char *table)
 	entry->userid = userid;
 	entry->table = pstrdup(table);
 	entry->fetched_at = now;
-	entry->json = pstrdup(json);
+	entry->json = json ? pstrdup(json) : NULL;
 	table_desc_cache = lappend(table_desc_cache, entry);
 	MemoryContextSwitchTo(oldcxt);
-	return maip_table_desc_from_text(json);
+	return json ? maip_table_desc_from_text(json) : NULL;
 }
 
 /*
@@ -537,11 +583,12 @@ maipGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	fdw_private = lappend(fdw_private, makeString(a->filter ? a->filter : ""));
 	fdw_private = lappend(fdw_private, a->names);
 	fdw_private = lappend(fdw_private, makeString(a->value_types.data));
+	fdw_private = lappend(fdw_private, makeString(a->value_roles.data));
+	fdw_private = lappend(fdw_private, a->filter_terms);
 	fdw_private = lappend(fdw_private,
-						  lappend_int(lappend_int(list_make4_int(a->hash_name, a->hash_value,
-																 a->range_name, a->range_value),
-												  a->between_lo),
-									  a->between_hi));
+						  list_concat(list_make4_int(a->hash_name, a->hash_value,
+													 a->range_name, a->range_value),
+									  list_make3_int(a->rc_name, a->rc_v1, a->rc_v2)));
 	fdw_private = lappend(fdw_private, proj);
 	fdw_private = lappend(fdw_private, attnums);
 	fdw_private = lappend(fdw_private, key_attrs);
@@ -551,6 +598,12 @@ maipGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	fdw_private = lappend(fdw_private, makeInteger(info->topts->page_size));
 	fdw_private = lappend(fdw_private, makeString(a->index_name ? a->index_name : ""));
 
+	/*
+	 * EvalPlanQual rechecks a row with the quals DynamoDB evaluated too: a
+	 * join clause pushed into a parameterized path must still hold for the
+	 * outer row's new version (as postgres_fdw's fdw_recheck_quals).
+	 */
 	return make_foreignscan(tlist, local_quals, baserel->relid, a->values,
-							fdw_private, NIL, NIL, outer_plan);
+							fdw_private, NIL,
+							extract_actual_clauses(a->remote_conds, false), outer_plan);
 }

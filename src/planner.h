@@ -23,8 +23,11 @@ enum FdwScanPrivateIndex
 	FdwScanPrivateFilter,		/* String: FilterExpression, "" if none */
 	FdwScanPrivateNames,		/* List of String: attribute names, #n<i> */
 	FdwScanPrivateValueTypes,	/* String: DynamoDB type letter per value (S N B T) */
-	FdwScanPrivateKeyRefs,		/* IntList: hash name, hash value, range name, range value,
-								 * BETWEEN low value, BETWEEN high value */
+	FdwScanPrivateValueRoles,	/* String: MAIP_ROLE_* letter per value (values.h) */
+	FdwScanPrivateFilterTerms,	/* List of String: the filter's ANDed terms */
+	FdwScanPrivateKeyRefs,		/* IntList: hash name, hash value, range name, range value
+								 * (GetItem/BatchGet), sort-key condition name, value 1,
+								 * value 2 (Query) */
 	FdwScanPrivateProjection,	/* IntList: name indexes to read; empty = whole items */
 	FdwScanPrivateRetrieved,	/* IntList: attnums whose values are read */
 	FdwScanPrivateKeyAttrs,		/* List of String: partition key, sort key */

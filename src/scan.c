@@ -34,6 +34,7 @@
 #include "planner.h"
 #include "request.h"
 #include "scan.h"
+#include "values.h"
 
 /* One column the scan fills. */
 typedef struct ScanColumn
@@ -53,16 +54,19 @@ typedef struct MaipScanState
 	MaipOperation op;
 	const char *table;
 	const char *index_name;		/* NULL for the table itself */
-	const char *key_condition;	/* NULL if none */
-	const char *filter;			/* NULL if none */
+	const char *key_condition;	/* as planned (EXPLAIN), NULL if none */
+	const char *filter;			/* as planned (EXPLAIN), NULL if none */
+	List	   *filter_terms;	/* String: the filter's ANDed terms */
 	List	   *names;			/* String, #n<i> */
 	const char *value_types;	/* S N B T per value */
+	const char *value_roles;	/* MAIP_ROLE_* per value */
 	int			hash_name;
 	int			hash_value;
 	int			range_name;
 	int			range_value;
-	int			between_lo;
-	int			between_hi;
+	int			rc_name;		/* Query's sort-key condition, or -1 */
+	int			rc_v1;
+	int			rc_v2;
 	char	   *projection;		/* "#n3,#n4", or NULL for whole items */
 	char	   *expr_names_json;	/* ExpressionAttributeNames for Scan/Query, or "" */
 	char	   *proj_names_json;	/* ... for GetItem/BatchGetItem (projection only), or "" */
@@ -84,6 +88,10 @@ typedef struct MaipScanState
 	bool		no_match;		/* a value is NULL: no row can match */
 	bool		done;
 	char	  **value_avs;		/* AttributeValue JSON per scalar value */
+	bool	   *value_dropped;	/* its condition is left out this time (values.h) */
+	bool	   *value_sent;		/* used by the expressions sent this time */
+	char	   *key_condition_now;	/* the expressions sent this time */
+	char	   *filter_now;
 	List	   *keys;			/* MULTIQUERY: partition-key AVs; BATCHGET: key objects */
 	int			key_pos;
 	List	   *unprocessed;	/* BATCHGET: keys DynamoDB asked us to send again */
@@ -150,9 +158,9 @@ init_columns(MaipScanState *st, Relation rel, List *attnums)
 	}
 }
 
-/* Does the expression text use placeholder #n<i>? */
+/* Does the expression text use placeholder <kind><i> (kind "#n" or ":v")? */
 static bool
-uses_name(const char *expr, int i)
+uses_placeholder(const char *expr, const char *kind, int i)
 {
 	char		tok[16];
 	const char *p = expr;
@@ -160,7 +168,7 @@ uses_name(const char *expr, int i)
 
 	if (expr == NULL)
 		return false;
-	len = snprintf(tok, sizeof(tok), "#n%d", i);
+	len = snprintf(tok, sizeof(tok), "%s%d", kind, i);
 	while ((p = strstr(p, tok)) != NULL)
 	{
 		p += len;
@@ -182,7 +190,8 @@ names_json(List *names, const char *e1, const char *e2, const char *e3)
 	initStringInfo(&buf);
 	foreach(lc, names)
 	{
-		if (uses_name(e1, i) || uses_name(e2, i) || uses_name(e3, i))
+		if (uses_placeholder(e1, "#n", i) || uses_placeholder(e2, "#n", i) ||
+			uses_placeholder(e3, "#n", i))
 		{
 			appendStringInfoString(&buf, any ? "," : ",\"ExpressionAttributeNames\":{");
 			appendStringInfo(&buf, "\"#n%d\":", i);
@@ -233,12 +242,15 @@ read_plan(MaipScanState *st, ForeignScan *fsplan)
 	st->filter = nonempty_or_null(list_nth(priv, FdwScanPrivateFilter));
 	st->names = list_nth(priv, FdwScanPrivateNames);
 	st->value_types = strVal(list_nth(priv, FdwScanPrivateValueTypes));
+	st->value_roles = strVal(list_nth(priv, FdwScanPrivateValueRoles));
+	st->filter_terms = list_nth(priv, FdwScanPrivateFilterTerms);
 	st->hash_name = list_nth_int(keyrefs, 0);
 	st->hash_value = list_nth_int(keyrefs, 1);
 	st->range_name = list_nth_int(keyrefs, 2);
 	st->range_value = list_nth_int(keyrefs, 3);
-	st->between_lo = list_nth_int(keyrefs, 4);
-	st->between_hi = list_nth_int(keyrefs, 5);
+	st->rc_name = list_nth_int(keyrefs, 4);
+	st->rc_v1 = list_nth_int(keyrefs, 5);
+	st->rc_v2 = list_nth_int(keyrefs, 6);
 	st->projection = projection_expression(list_nth(priv, FdwScanPrivateProjection));
 	st->key_attrs = list_nth(priv, FdwScanPrivateKeyAttrs);
 	st->flags = intVal(list_nth(priv, FdwScanPrivateFlags));
@@ -246,8 +258,6 @@ read_plan(MaipScanState *st, ForeignScan *fsplan)
 	page_size = intVal(list_nth(priv, FdwScanPrivatePageSize));
 	if (st->limit == 0 || (page_size > 0 && page_size < st->limit))
 		st->limit = page_size;
-	st->expr_names_json = names_json(st->names, st->key_condition, st->filter,
-									 (st->flags & MAIP_FLAG_COUNT_ONLY) ? NULL : st->projection);
 	st->proj_names_json = names_json(st->names, st->projection, NULL, NULL);
 }
 
@@ -289,24 +299,24 @@ maipBeginForeignScan(ForeignScanState *node, int eflags)
 #define MAX_PARTITION_KEY_BYTES 2048
 #define MAX_SORT_KEY_BYTES 1024
 
-static bool
-key_impossible(Datum d, Oid typid, char type, int limit)
-{
-	Oid			outfunc;
-	bool		isvarlena;
-	size_t		len;
+static char *output_text(Datum d, Oid typid);
 
-	/* ... and never empty: an empty key value matches nothing either */
+static bool
+key_too_long(Datum d, Oid typid, char type, int limit)
+{
 	if (type == 'B')
-		len = VARSIZE_ANY_EXHDR(DatumGetPointer(d));
-	else if (type == 'S')
-	{
-		getTypeOutputInfo(typid, &outfunc, &isvarlena);
-		len = strlen(OidOutputFunctionCall(outfunc, d));
-	}
-	else
+		return VARSIZE_ANY_EXHDR(DatumGetPointer(d)) > (Size) limit;
+	if (type != 'S')
 		return false;
-	return len == 0 || len > (size_t) limit;
+	return strlen(output_text(d, typid)) > (size_t) limit;
+}
+
+/* Can a key hold this value (not empty, not too long, a number DynamoDB stores)? */
+static bool
+key_possible(Datum d, Oid typid, char type, int limit)
+{
+	return maip_value_fit(d, typid, type, NULL, NULL) == MAIP_FIT_OK &&
+		!key_too_long(d, typid, type, limit);
 }
 
 /* Partition-key values of an array (IN list), as AVs, NULLs dropped, duplicates removed. */
@@ -331,7 +341,7 @@ array_key_avs(Datum arraydatum, Oid arraytype, char type)
 		ListCell   *lc;
 		bool		dup = false;
 
-		if (nulls[i] || key_impossible(elems[i], elemtype, type, MAX_PARTITION_KEY_BYTES))
+		if (nulls[i] || !key_possible(elems[i], elemtype, type, MAX_PARTITION_KEY_BYTES))
 			continue;
 		initStringInfo(&av);
 		maip_datum_to_av(&av, elems[i], elemtype, type);
@@ -344,15 +354,27 @@ array_key_avs(Datum arraydatum, Oid arraytype, char type)
 	return result;
 }
 
-/* Is the BETWEEN empty (low > high, in DynamoDB's order for the key type)? */
-static bool
-between_is_empty(Datum lo, Datum hi, Oid typid, char type)
+static char *
+output_text(Datum d, Oid typid)
 {
 	Oid			outfunc;
 	bool		isvarlena;
-	char	   *l;
-	char	   *h;
 
+	getTypeOutputInfo(typid, &outfunc, &isvarlena);
+	return OidOutputFunctionCall(outfunc, d);
+}
+
+static Datum
+numeric_from_text(const char *s)
+{
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(s),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+/* Is the BETWEEN empty (low > high, in DynamoDB's order for the key type)? */
+static bool
+between_is_empty(Datum lo, Oid lotype, Datum hi, Oid hitype, char type)
+{
 	if (type == 'B')
 	{
 		bytea	   *x = DatumGetByteaPP(lo);
@@ -363,14 +385,132 @@ between_is_empty(Datum lo, Datum hi, Oid typid, char type)
 
 		return c > 0 || (c == 0 && lx > ly);
 	}
-	getTypeOutputInfo(typid, &outfunc, &isvarlena);
-	l = OidOutputFunctionCall(outfunc, lo);
-	h = OidOutputFunctionCall(outfunc, hi);
 	if (type == 'N')
-		return DatumGetInt32(DirectFunctionCall2(numeric_cmp,
-												 DirectFunctionCall3(numeric_in, CStringGetDatum(l), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)),
-												 DirectFunctionCall3(numeric_in, CStringGetDatum(h), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)))) > 0;
-	return strcmp(l, h) > 0;	/* S: UTF-8 bytes, as DynamoDB compares */
+	{
+		/* each bound through its own type (an int4 low and an int8 high bound) */
+		Datum		l = numeric_from_text(output_text(lo, lotype));
+		Datum		h = numeric_from_text(output_text(hi, hitype));
+
+		return DatumGetInt32(DirectFunctionCall2(numeric_cmp, l, h)) > 0;
+	}
+	/* S: UTF-8 bytes, as DynamoDB compares */
+	return strcmp(output_text(lo, lotype), output_text(hi, hitype)) > 0;
+}
+
+/*
+ * One scalar value for this execution, in its role: its AttributeValue,
+ * or value_dropped / no_match when DynamoDB cannot take it (values.h).
+ * A number rounded to a storable neighbour replaces *d (for the BETWEEN
+ * check).
+ */
+static void
+prepare_value(MaipScanState *st, int i, Datum *d, Oid *typid)
+{
+	char		type = st->value_types[i];
+	char		role = st->value_roles[i];
+	char	   *send_n = NULL;
+	StringInfoData av;
+
+	if (role == MAIP_ROLE_LIKE)
+	{
+		bool		exact;
+		char	   *prefix = maip_like_prefix(TextDatumGetCString(*d), &exact);
+
+		/* the condition is rechecked here: only its literal prefix goes remote */
+		if (prefix[0] == '\0')
+		{
+			st->value_dropped[i] = true;
+			return;
+		}
+		*d = CStringGetTextDatum(prefix);
+		*typid = TEXTOID;
+		role = MAIP_ROLE_PREFIX;
+	}
+	switch (maip_value_use(*d, *typid, type, role, &send_n))
+	{
+		case MAIP_USE_NO_MATCH:
+			st->no_match = true;
+			return;
+		case MAIP_USE_DROP:
+			st->value_dropped[i] = true;
+			return;
+		case MAIP_USE_SEND:
+			break;
+	}
+	if ((role == MAIP_ROLE_KEY || role == MAIP_ROLE_EQ) &&
+		key_too_long(*d, *typid, type, i == st->hash_value ? MAX_PARTITION_KEY_BYTES : MAX_SORT_KEY_BYTES))
+	{
+		st->no_match = true;
+		return;
+	}
+	initStringInfo(&av);
+	if (send_n)
+	{
+		appendStringInfo(&av, "{\"N\":\"%s\"}", send_n);
+		*d = numeric_from_text(send_n);
+		*typid = NUMERICOID;
+	}
+	else
+		maip_datum_to_av(&av, *d, *typid, type);
+	st->value_avs[i] = av.data;
+}
+
+/* Does the filter term use a value that is left out this time? */
+static bool
+term_dropped(MaipScanState *st, const char *term)
+{
+	int			nvalues = strlen(st->value_types);
+
+	for (int i = 0; i < nvalues; i++)
+		if (st->value_dropped[i] && uses_placeholder(term, ":v", i))
+			return true;
+	return false;
+}
+
+/*
+ * The key condition and filter to send this time: the planned ones less
+ * the sort-key bounds and filter terms whose values drop them; and the
+ * names and values those use (DynamoDB refuses unused ones).
+ */
+static void
+build_expressions(MaipScanState *st)
+{
+	StringInfoData kc;
+	StringInfoData filter;
+	ListCell   *lc;
+	int			nvalues = strlen(st->value_types);
+
+	initStringInfo(&kc);
+	if (st->op == MAIP_QUERY || st->op == MAIP_MULTIQUERY)
+	{
+		int			v1 = (st->rc_v1 >= 0 && !st->value_dropped[st->rc_v1]) ? st->rc_v1 : -1;
+		int			v2 = (st->rc_v2 >= 0 && !st->value_dropped[st->rc_v2]) ? st->rc_v2 : -1;
+
+		appendStringInfo(&kc, "#n%d = :v%d", st->hash_name, st->hash_value);
+		if (v1 >= 0 || v2 >= 0)
+		{
+			appendStringInfoString(&kc, " AND ");
+			maip_write_range_condition(&kc, st->rc_name,
+									   v1, v1 >= 0 ? st->value_roles[v1] : 0,
+									   v2, v2 >= 0 ? st->value_roles[v2] : 0);
+		}
+	}
+	initStringInfo(&filter);
+	foreach(lc, st->filter_terms)
+	{
+		if (term_dropped(st, strVal(lfirst(lc))))
+			continue;
+		if (filter.len > 0)
+			appendStringInfoString(&filter, " AND ");
+		appendStringInfoString(&filter, strVal(lfirst(lc)));
+	}
+	st->key_condition_now = kc.len ? kc.data : NULL;
+	st->filter_now = filter.len ? filter.data : NULL;
+	st->expr_names_json = names_json(st->names, st->key_condition_now, st->filter_now,
+									 (st->flags & MAIP_FLAG_COUNT_ONLY) ? NULL : st->projection);
+	for (int i = 0; i < nvalues; i++)
+		st->value_sent[i] = uses_placeholder(st->key_condition_now, ":v", i) ||
+			uses_placeholder(st->filter_now, ":v", i);
 }
 
 /* Evaluate the values (constants and parameters) for this execution. */
@@ -386,39 +526,28 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 	Oid		   *typids = palloc0(sizeof(Oid) * Max(nvalues, 1));
 
 	st->value_avs = palloc0(sizeof(char *) * Max(nvalues, 1));
+	st->value_dropped = palloc0(sizeof(bool) * Max(nvalues, 1));
+	st->value_sent = palloc0(sizeof(bool) * Max(nvalues, 1));
 	foreach(lc, st->value_states)
 	{
 		ExprState  *es = lfirst(lc);
 		bool		isnull;
-		Datum		d = ExecEvalExpr(es, econtext, &isnull);
-		Oid			typid = exprType((Node *) es->expr);
 
-		datums[i] = d;
-		typids[i] = typid;
+		datums[i] = ExecEvalExpr(es, econtext, &isnull);
+		typids[i] = exprType((Node *) es->expr);
 		if (isnull)
 			st->no_match = true;	/* every pushed condition is ANDed: NULL matches nothing */
-		else if (i == st->hash_value && st->op != MAIP_MULTIQUERY && st->op != MAIP_BATCHGET &&
-				 key_impossible(d, typid, st->value_types[i], MAX_PARTITION_KEY_BYTES))
-			st->no_match = true;
-		else if (i == st->range_value &&
-				 key_impossible(d, typid, st->value_types[i], MAX_SORT_KEY_BYTES))
-			st->no_match = true;
 		else if ((st->op == MAIP_MULTIQUERY || st->op == MAIP_BATCHGET) && i == st->hash_value)
-			st->keys = array_key_avs(d, typid, st->value_types[i]);
+			st->keys = array_key_avs(datums[i], typids[i], st->value_types[i]);
 		else
-		{
-			StringInfoData av;
-
-			initStringInfo(&av);
-			maip_datum_to_av(&av, d, typid, st->value_types[i]);
-			st->value_avs[i] = av.data;
-		}
+			prepare_value(st, i, &datums[i], &typids[i]);
 		i++;
 	}
 
-	if (st->between_lo >= 0 && !st->no_match &&
-		between_is_empty(datums[st->between_lo], datums[st->between_hi],
-						 typids[st->between_lo], st->value_types[st->between_lo]))
+	if (st->rc_v1 >= 0 && st->rc_v2 >= 0 && !st->no_match &&
+		!st->value_dropped[st->rc_v1] && !st->value_dropped[st->rc_v2] &&
+		between_is_empty(datums[st->rc_v1], typids[st->rc_v1], datums[st->rc_v2], typids[st->rc_v2],
+						 st->value_types[st->rc_v1]))
 		st->no_match = true;
 
 	if (st->op == MAIP_BATCHGET && !st->no_match)
@@ -447,27 +576,32 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 	}
 	if ((st->op == MAIP_MULTIQUERY || st->op == MAIP_BATCHGET) && st->keys == NIL)
 		st->no_match = true;
+	if (!st->no_match)
+		build_expressions(st);
 	st->prepared = true;
 	MemoryContextSwitchTo(oldcxt);
 }
 
+/* ,"ExpressionAttributeValues":{...} for the values the expressions sent use. */
 static void
 append_values(MaipScanState *st, StringInfo b)
 {
 	int			n = strlen(st->value_types);
+	bool		any = false;
 
-	if (n == 0)
-		return;
-	appendStringInfoString(b, ",\"ExpressionAttributeValues\":{");
 	for (int i = 0; i < n; i++)
 	{
 		const char *av = st->value_avs[i];
 
+		if (!st->value_sent[i])
+			continue;
 		if (st->op == MAIP_MULTIQUERY && i == st->hash_value)
 			av = list_nth(st->keys, st->key_pos);
-		appendStringInfo(b, "%s\":v%d\":%s", i ? "," : "", i, av);
+		appendStringInfo(b, "%s\":v%d\":%s", any ? "," : ",\"ExpressionAttributeValues\":{", i, av);
+		any = true;
 	}
-	appendStringInfoChar(b, '}');
+	if (any)
+		appendStringInfoChar(b, '}');
 }
 
 static void
@@ -525,15 +659,15 @@ build_request(MaipScanState *st, StringInfo b)
 		appendStringInfoString(b, ",\"IndexName\":");
 		maip_json_append_string(b, st->index_name);
 	}
-	if (st->key_condition)
+	if (st->key_condition_now)
 	{
 		appendStringInfoString(b, ",\"KeyConditionExpression\":");
-		maip_json_append_string(b, st->key_condition);
+		maip_json_append_string(b, st->key_condition_now);
 	}
-	if (st->filter)
+	if (st->filter_now)
 	{
 		appendStringInfoString(b, ",\"FilterExpression\":");
-		maip_json_append_string(b, st->filter);
+		maip_json_append_string(b, st->filter_now);
 	}
 	if (st->flags & MAIP_FLAG_COUNT_ONLY)
 		appendStringInfoString(b, ",\"Select\":\"COUNT\"");
@@ -614,6 +748,22 @@ requeue_unprocessed(MaipScanState *st, const cJSON *answer)
 	}
 }
 
+/*
+ * Count and ScannedCount of one page: JSON numbers, so doubles on the
+ * wire; anything that is not a whole number in range counts as 0 (a cast
+ * of NaN or 1e300 to int64 is undefined).
+ */
+#define MAX_PAGE_COUNT 100000000
+static int64
+answer_count(const cJSON *answer, const char *member)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(answer, member);
+
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 1e15))
+		return 0;
+	return (int64) v->valuedouble;
+}
+
 /* Ask for the next page; leaves next_item / count_left set from it. */
 static void
 fetch_page(MaipScanState *st)
@@ -623,7 +773,6 @@ fetch_page(MaipScanState *st)
 	cJSON	   *answer;
 	const cJSON *items;
 	const cJSON *lek;
-	const cJSON *v;
 
 	MemoryContextReset(st->page_cxt);
 	oldcxt = MemoryContextSwitchTo(st->page_cxt);
@@ -633,9 +782,7 @@ fetch_page(MaipScanState *st)
 	answer = maip_call(st->client, maip_operation_name(st->op), &body, st->table);
 	st->pages++;
 
-	v = cJSON_GetObjectItemCaseSensitive(answer, "ScannedCount");
-	if (cJSON_IsNumber(v))
-		st->scanned += (int64) v->valuedouble;
+	st->scanned += answer_count(answer, "ScannedCount");
 	add_consumed(st, cJSON_GetObjectItemCaseSensitive(answer, "ConsumedCapacity"));
 
 	if (st->op == MAIP_GETITEM)
@@ -660,8 +807,13 @@ fetch_page(MaipScanState *st)
 
 	if (st->flags & MAIP_FLAG_COUNT_ONLY)
 	{
-		v = cJSON_GetObjectItemCaseSensitive(answer, "Count");
-		st->count_left = cJSON_IsNumber(v) ? (int64) v->valuedouble : 0;
+		/* a page holds at most 1 MB of items: more is a broken answer */
+		st->count_left = answer_count(answer, "Count");
+		if (st->count_left > MAX_PAGE_COUNT)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_REPLY_HANDLE),
+					 errmsg("DynamoDB %s answer for table \"%s\" counts %lld items in one page",
+							maip_operation_name(st->op), st->table, (long long) st->count_left)));
 		st->next_item = NULL;
 	}
 	else
@@ -947,6 +1099,7 @@ acquire_sample_rows(Relation rel, int elevel, HeapTuple *rows, int targrows,
 	MemoryContext outer = CurrentMemoryContext;
 	int			nrows = 0;
 	MaipTableDesc *desc;
+	const cJSON *desc_json;
 
 	for (int i = 1; i <= tupdesc->natts; i++)
 		if (!TupleDescAttr(tupdesc, i - 1)->attisdropped)
@@ -979,8 +1132,10 @@ acquire_sample_rows(Relation rel, int elevel, HeapTuple *rows, int targrows,
 	}
 	ExecDropSingleTupleTableSlot(slot);
 
-	desc = maip_describe_table(st->client, topts->table);
-	*totalrows = (st->done || desc->item_count < nrows) ? nrows : desc->item_count;
+	/* as in planning, a principal that may read but not describe gets an estimate */
+	desc_json = maip_describe_table_json(st->client, topts->table, true);
+	desc = desc_json ? maip_parse_table_desc(desc_json) : NULL;
+	*totalrows = (st->done || desc == NULL || desc->item_count < nrows) ? nrows : desc->item_count;
 	*totaldeadrows = 0;
 	MemoryContextDelete(st->values_cxt);
 	MemoryContextDelete(st->page_cxt);

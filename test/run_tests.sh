@@ -28,7 +28,7 @@ STATE=${MAIP_TEST_STATE:-/tmp/maip_fdw_test}
 PASSED=0
 FAILED=0
 STACK_UP=0
-DYNALITE_TESTS=${MAIP_TEST_DYNALITE_TESTS:-init types scan security}
+DYNALITE_TESTS=${MAIP_TEST_DYNALITE_TESTS:-init types scan edges security}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/maip_fdw_run.XXXXXX")
 
 stack_down() {
