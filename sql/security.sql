@@ -1,7 +1,8 @@
 --
--- security: no SSRF through a server's endpoint, plain http only where
--- allowed, user text never becomes expression syntax, secrets never reach
--- the server log.
+-- security: no SSRF through a server's endpoint (DynamoDB hosts and
+-- regions only), plain http only where allowed (loopback by address),
+-- superuser-only options, credentials without control characters, user
+-- text never becomes expression syntax, secrets never reach the server log.
 --
 \getenv endpoint MAIP_TEST_ENDPOINT
 \getenv access_key MAIP_TEST_ACCESS_KEY
@@ -50,6 +51,123 @@ CREATE SERVER http_remote FOREIGN DATA WRAPPER maip_fdw
   OPTIONS (endpoint 'http://dynamodb.example.com', allow_insecure_http 'true');
 ALTER SERVER owned_aws OPTIONS (ADD allow_insecure_http 'true');
 DROP SERVER http_remote;
+
+-- DynamoDB's own endpoints only: regional, FIPS, dual-stack, China and
+-- GovCloud hosts are the owner's...
+SET ROLE maip_owner;
+BEGIN;
+SELECT e AS endpoint, (error_of(format('CREATE SERVER %I FOREIGN DATA WRAPPER maip_fdw OPTIONS (endpoint %L)',
+                                       'probe_' || n, e))).state
+FROM unnest(ARRAY['https://dynamodb.us-east-1.api.aws',
+                  'https://dynamodb-fips.us-east-2.api.aws',
+                  'https://dynamodb.cn-north-1.amazonaws.com.cn',
+                  'https://dynamodb.cn-northwest-1.api.amazonwebservices.com.cn',
+                  'https://dynamodb.us-gov-east-1.amazonaws.com',
+                  'https://dynamodb.eusc-de-east-1.amazonaws.eu']) WITH ORDINALITY AS t(e, n);
+ROLLBACK;
+-- ...S3 bucket hosts and other names under amazonaws.com are not
+BEGIN;
+SELECT e AS endpoint, (error_of(format('CREATE SERVER %I FOREIGN DATA WRAPPER maip_fdw OPTIONS (endpoint %L)',
+                                       'probe_' || n, e))).state
+FROM unnest(ARRAY['https://dynamodb-fips.s3.amazonaws.com',
+                  'https://dynamodb.s3-us-west-2.amazonaws.com',
+                  'https://dynamodb.s3.amazonaws.com',
+                  'https://dynamodb.us-east-1.elb.amazonaws.com',
+                  'https://dynamodb.execute-api.amazonaws.com',
+                  'https://dynamodb.eu-west-1a.amazonaws.com',
+                  'https://dynamodb.us-east-1.amazonaws.com.cn',
+                  'https://dynamodb.cn-north-1.amazonaws.com',
+                  'https://dynamodb.us-east-1.api.aws.evil.example',
+                  'https://DynamoDB.us-east-1.amazonaws.com']) WITH ORDINALITY AS t(e, n);
+ROLLBACK;
+-- Regions follow AWS's grammar (they also name the default endpoint,
+-- dynamodb.<region>.amazonaws.com): refused when set, for everyone.
+SELECT r AS region, (error_of(format('ALTER SERVER owned_default OPTIONS (SET region %L)', r))).state
+FROM unnest(ARRAY['us-gov-west-1', 'cn-northwest-1', 'us-isob-east-1', 'eusc-de-east-1', 'ap-southeast-7',
+                  's3', 's3-us-west-2', 'us-east-1.s3', 'US-EAST-1', 'us-east', 'us-east-1-', 'useast-1',
+                  'us-east-123', 'us--east-1', 'us-gov-1x']) AS r;
+RESET ROLE;
+CREATE SERVER super_s3 FOREIGN DATA WRAPPER maip_fdw OPTIONS (region 's3');
+
+-- Loopback is an address (127.0.0.0/8, ::1) or localhost, not a prefix:
+-- 127.attacker.example is a DNS name anyone can point anywhere.
+BEGIN;
+SELECT e AS endpoint, (error_of(format('CREATE SERVER %I FOREIGN DATA WRAPPER maip_fdw OPTIONS (endpoint %L)',
+                                       'probe_' || n, e))).state
+FROM unnest(ARRAY['http://127.0.0.1:8000', 'http://127.1.2.3:8000', 'http://[::1]:8000',
+                  'http://localhost:8000', 'http://[::ffff:127.0.0.1]:8000',
+                  'http://127.attacker.example:8000', 'http://127.0.0.1.nip.io:8000',
+                  'http://localhost.attacker.example:8000', 'http://[::2]:8000',
+                  'http://[::ffff:10.0.0.1]:8000', 'http://128.0.0.1:8000']) WITH ORDINALITY AS t(e, n);
+ROLLBACK;
+CREATE SERVER http_lookalike FOREIGN DATA WRAPPER maip_fdw OPTIONS (endpoint 'http://127.attacker.example:8000');
+
+-- A superuser-only option a superuser set does not lock the server's
+-- owner out of ALTER SERVER: they may keep or drop it, not add or change it.
+CREATE SERVER owned_ambient FOREIGN DATA WRAPPER maip_fdw OPTIONS (region 'eu-west-1', ambient_credentials 'true');
+ALTER SERVER owned_ambient OWNER TO maip_owner;
+SET ROLE maip_owner;
+ALTER SERVER owned_ambient OPTIONS (SET region 'eu-west-2');
+ALTER SERVER owned_ambient OPTIONS (ADD endpoint 'https://dynamodb.eu-west-2.amazonaws.com', max_retries '2');
+ALTER SERVER owned_ambient OPTIONS (SET ambient_credentials 'on');
+ALTER SERVER owned_ambient OPTIONS (ADD allow_insecure_http 'true');
+ALTER SERVER owned_ambient OPTIONS (ADD ca_file '/etc/passwd');
+SELECT srvoptions FROM pg_foreign_server WHERE srvname = 'owned_ambient';
+-- Another server with what a superuser gave one of theirs is no more than
+-- they have; a combination none of their servers holds is refused
+-- (owned_aws has allow_insecure_http, owned_ambient ambient_credentials).
+CREATE SERVER owned_ambient2 FOREIGN DATA WRAPPER maip_fdw OPTIONS (region 'eu-west-1', ambient_credentials 'true');
+CREATE SERVER owned_ambient3 FOREIGN DATA WRAPPER maip_fdw OPTIONS (ambient_credentials 'true', allow_insecure_http 'true');
+DROP SERVER owned_ambient2;
+ALTER SERVER owned_ambient OPTIONS (DROP ambient_credentials);
+ALTER SERVER owned_ambient OPTIONS (ADD ambient_credentials 'true');
+RESET ROLE;
+-- servers of a wrapper without maip_fdw's validator do not count
+CREATE FOREIGN DATA WRAPPER other_wrapper;
+GRANT USAGE ON FOREIGN DATA WRAPPER other_wrapper TO maip_owner;
+SET ROLE maip_owner;
+CREATE SERVER owned_other FOREIGN DATA WRAPPER other_wrapper OPTIONS (ambient_credentials 'true');
+CREATE SERVER owned_ambient2 FOREIGN DATA WRAPPER maip_fdw OPTIONS (ambient_credentials 'true');
+RESET ROLE;
+DROP SERVER owned_other, owned_ambient;
+DROP FOREIGN DATA WRAPPER other_wrapper;
+
+-- Credentials are printable ASCII: a CR or LF would end the header a key
+-- travels in.  Errors never show the value.  log_min_error_statement
+-- (superuser-only) keeps these failing statements, secrets included, out
+-- of the server log; see the end of this file.
+SET log_min_error_statement = panic;
+CREATE USER MAPPING FOR maip_owner SERVER owned_aws
+  OPTIONS (access_key_id 'AKIAEXAMPLE', secret_access_key E'unlogged-secret\r\n');
+CREATE USER MAPPING FOR maip_owner SERVER owned_aws
+  OPTIONS (access_key_id 'AKIAEXAMPLE', secret_access_key 'x', session_token E'unlogged-token\r\nX-Injected: 1');
+CREATE USER MAPPING FOR maip_owner SERVER owned_aws
+  OPTIONS (access_key_id E'AKIA\nEXAMPLE', secret_access_key 'x');
+CREATE USER MAPPING FOR maip_owner SERVER owned_aws
+  OPTIONS (access_key_id 'AKIAEXAMPLE', secret_access_key E'unlogged\tsecret');
+CREATE USER MAPPING FOR maip_owner SERVER owned_aws
+  OPTIONS (access_key_id 'AKIAEXAMPLE', secret_access_key 'unlogged-sécret');
+ALTER USER MAPPING FOR maip_owner SERVER owned_local OPTIONS (ADD session_token E'unlogged-token\x01');
+ALTER USER MAPPING FOR maip_owner SERVER owned_local OPTIONS (SET secret_access_key '');
+RESET log_min_error_statement;
+-- By default PostgreSQL logs the text of a failing statement, option values included.
+CREATE USER MAPPING FOR maip_owner SERVER owned_aws
+  OPTIONS (access_key_id 'AKIAEXAMPLE', secret_access_key E'logged-secret\n');
+SELECT position('logged-secret' IN pg_read_file(:'state' || '/pg.log')) > 0 AS failing_statement_logged;
+-- Keys that reach the catalog by another way (a wrapper without a
+-- validator, an older version) or come from the server process's
+-- environment or credentials file are checked again before use.
+CREATE FOREIGN DATA WRAPPER maip_unchecked HANDLER maip_fdw.maip_fdw_handler;
+CREATE SERVER unchecked FOREIGN DATA WRAPPER maip_unchecked OPTIONS (endpoint :'endpoint', region 'us-east-1');
+CREATE USER MAPPING FOR CURRENT_USER SERVER unchecked
+  OPTIONS (access_key_id :'access_key', secret_access_key :'secret_key', session_token E'unlogged-token\r\nX-Injected: 1');
+CREATE FOREIGN TABLE owned.unchecked (customer_id text OPTIONS (attribute 'customerId'))
+  SERVER unchecked OPTIONS (table 'maip-dev-customers');
+SELECT count(*) FROM owned.unchecked;
+DROP FOREIGN TABLE owned.unchecked;
+DROP USER MAPPING FOR CURRENT_USER SERVER unchecked;
+DROP SERVER unchecked;
+DROP FOREIGN DATA WRAPPER maip_unchecked;
 DROP SERVER owned_aws, owned_fips, owned_default;
 DROP SCHEMA owned CASCADE;
 DROP USER MAPPING FOR maip_owner SERVER owned_local;
@@ -99,3 +217,7 @@ SELECT count(*) FROM adversarial;
 SELECT position(:'secret_key' IN pg_read_file(:'state' || '/pg.log')) = 0 AS secret_not_in_log,
        position('not-the-secret' IN pg_read_file(:'state' || '/pg.log')) = 0 AS wrong_secret_not_in_log,
        position('analyst-secret' IN pg_read_file(:'state' || '/pg.log')) = 0 AS analyst_secret_not_in_log;
+-- Nor do the values of the failing statements above, run under
+-- log_min_error_statement = panic: neither PostgreSQL's STATEMENT line nor
+-- an error message of ours carries them.
+SELECT position('unlogged' IN pg_read_file(:'state' || '/pg.log')) = 0 AS refused_values_not_in_log;

@@ -10,7 +10,8 @@
  * server, not to whoever runs a query.  Like postgres_fdw's
  * password_required, only superusers get it, unless a superuser set
  * ambient_credentials 'true' on the server (the validator lets only a
- * superuser set that option).  Secrets never go into error messages.
+ * superuser set that option).  Secrets never go into error messages, and
+ * no key with a control character goes into a header, whatever its source.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -125,6 +126,47 @@ ambient_credentials(MaipCredentials *creds)
 	return false;
 }
 
+/*
+ * Every key goes into a header or a signature: refuse one with a control
+ * character (or any byte that is not printable ASCII) wherever it came
+ * from.  The validator already refuses such user mapping options; values
+ * from the environment or the credentials file, and mappings stored before
+ * that check existed, meet it here.  The message names the setting, never
+ * its value.
+ */
+static void
+check_printable(const char *value, const char *setting, const MaipCredentials *creds,
+				const char *servername)
+{
+	if (value == NULL || maip_credential_is_printable(value))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+			 errmsg("AWS credentials for server \"%s\" contain a character that is not printable ASCII",
+					servername),
+			 errdetail("The %s of the %s contains a control character such as CR or LF, or a non-ASCII byte.",
+					   setting, creds->source),
+			 errhint("Correct the credentials; AWS keys and session tokens are printable ASCII.")));
+}
+
+static MaipCredentials *
+checked(MaipCredentials *creds, const char *servername)
+{
+	bool		mapping = strcmp(creds->source, "user mapping") == 0;
+	bool		env = strcmp(creds->source, "environment") == 0;
+
+	check_printable(creds->access_key_id,
+					mapping ? "access_key_id" : env ? "AWS_ACCESS_KEY_ID" : "aws_access_key_id",
+					creds, servername);
+	check_printable(creds->secret_access_key,
+					mapping ? "secret_access_key" : env ? "AWS_SECRET_ACCESS_KEY" : "aws_secret_access_key",
+					creds, servername);
+	check_printable(creds->session_token,
+					mapping ? "session_token" : env ? "AWS_SESSION_TOKEN" : "aws_session_token",
+					creds, servername);
+	return creds;
+}
+
 MaipCredentials *
 maip_get_credentials(ForeignServer *server, const MaipServerOptions *sopts, Oid userid)
 {
@@ -153,7 +195,7 @@ maip_get_credentials(ForeignServer *server, const MaipServerOptions *sopts, Oid 
 							server->servername),
 					 errhint("Set both options in the user mapping.")));
 		creds->source = "user mapping";
-		return creds;
+		return checked(creds, server->servername);
 	}
 
 	if (!superuser_arg(userid) && !sopts->ambient_credentials)
@@ -170,5 +212,5 @@ maip_get_credentials(ForeignServer *server, const MaipServerOptions *sopts, Oid 
 				 errmsg("no AWS credentials found for server \"%s\"", server->servername),
 				 errdetail("The user mapping gives none, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set for the server process, and no shared credentials file profile was found."),
 				 errhint("Add access_key_id and secret_access_key to the user mapping.")));
-	return creds;
+	return checked(creds, server->servername);
 }

@@ -6,26 +6,42 @@
  * with the catalog it belongs to and a check for its value.  The validator
  * rejects anything else with a hint that names the closest valid option,
  * so a typo such as "endpiont" is caught at CREATE time, not at query time.
+ *
+ * The same file decides where a server may send signed requests: which
+ * hosts are DynamoDB's own (a strict region grammar and the AWS partitions'
+ * DNS suffixes), which are loopback (by address, not by name), and who may
+ * set the superuser-only server options.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <curl/curl.h>
 #include <math.h>
 
+#include "access/genam.h"
 #include "access/reloptions.h"
+#include "access/table.h"
 #include "catalog/pg_foreign_server.h"
 #include "catalog/pg_foreign_table.h"
 #include "catalog/pg_user_mapping.h"
 #include "catalog/pg_attribute.h"
+#include "catalog/pg_language.h"
+#include "catalog/pg_proc.h"
 #include "commands/defrem.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 #include "utils/varlena.h"
 
 #include "options.h"
+
+/* the wrapper's validator (maip_fdw.c): identifies maip_fdw wrappers */
+extern PGDLLEXPORT Datum maip_fdw_validator(PG_FUNCTION_ARGS);
 
 typedef void (*OptionCheck) (DefElem *def);
 
@@ -45,6 +61,7 @@ static void check_retries(DefElem *def);
 static void check_bool(DefElem *def);
 static void check_nonempty(DefElem *def);
 static void check_access_key(DefElem *def);
+static void check_secret(DefElem *def);
 static void check_table_name(DefElem *def);
 static void check_page_size(DefElem *def);
 static void check_part(DefElem *def);
@@ -61,8 +78,8 @@ static const MaipOption valid_options[] = {
 	{"allow_insecure_http", ForeignServerRelationId, check_bool, true},
 	{"consistent_read", ForeignServerRelationId, check_bool, false},
 	{"access_key_id", UserMappingRelationId, check_access_key, false},
-	{"secret_access_key", UserMappingRelationId, check_nonempty, false},
-	{"session_token", UserMappingRelationId, check_nonempty, false},
+	{"secret_access_key", UserMappingRelationId, check_secret, false},
+	{"session_token", UserMappingRelationId, check_secret, false},
 	{"table", ForeignTableRelationId, check_table_name, false},
 	{"page_size", ForeignTableRelationId, check_page_size, false},
 	{"consistent_read", ForeignTableRelationId, check_bool, false},
@@ -101,11 +118,111 @@ endpoint_parts(const char *url, char **scheme, char **host, char **port, bool *h
 	return ok;
 }
 
+/*
+ * The DNS suffixes of AWS partitions (from the AWS SDKs' partitions.json),
+ * by the prefix of their region names; the first match wins, so the
+ * catch-all "aws" partition (which also serves GovCloud) comes last.
+ */
+typedef struct AwsPartition
+{
+	const char *region_prefix;
+	const char *dns_suffix;		/* dynamodb.<region>.<dns_suffix> */
+	const char *dualstack_suffix;	/* IPv4+IPv6 endpoints, or NULL */
+} AwsPartition;
+
+static const AwsPartition aws_partitions[] = {
+	{"cn-", "amazonaws.com.cn", "api.amazonwebservices.com.cn"},
+	{"us-iso-", "c2s.ic.gov", NULL},
+	{"us-isob-", "sc2s.sgov.gov", NULL},
+	{"eu-isoe-", "cloud.adc-e.uk", NULL},
+	{"us-isof-", "csp.hci.ic.gov", NULL},
+	{"eusc-", "amazonaws.eu", NULL},
+	{"", "amazonaws.com", "api.aws"},
+};
+
+/* Length of the run of lowercase ASCII letters at p. */
+static int
+lower_run(const char *p)
+{
+	int			n = 0;
+
+	while (p[n] >= 'a' && p[n] <= 'z')
+		n++;
+	return n;
+}
+
+/*
+ * Is this an AWS region name?  <area>[-<qualifier>]-<direction>-<number>:
+ * area two letters (or eusc-<two letters>), qualifier gov or iso[a-z],
+ * direction a word, number one or two digits: us-east-1, us-gov-west-1,
+ * cn-northwest-1, us-isob-east-1, eusc-de-east-1.  Strict on purpose: the
+ * region becomes a DNS label of the default endpoint, and a looser rule
+ * let "s3" turn dynamodb.<region>.amazonaws.com into an S3 bucket host.
+ */
+bool
+maip_region_is_valid(const char *region)
+{
+	const char *p = region;
+	int			n;
+
+	if (region == NULL || strlen(region) > 32)
+		return false;
+	if (strncmp(p, "eusc-", 5) == 0)
+		p += 5;
+	if (lower_run(p) != 2 || p[2] != '-')
+		return false;
+	p += 3;
+	n = lower_run(p);
+	if (p[n] == '-' && lower_run(p + n + 1) > 0 &&
+		((n == 3 && strncmp(p, "gov", 3) == 0) ||
+		 ((n == 3 || n == 4) && strncmp(p, "iso", 3) == 0)))
+	{
+		/* the qualifier, when a direction word follows it */
+		p += n + 1;
+		n = lower_run(p);
+	}
+	if (n < 1 || n > 16 || p[n] != '-')
+		return false;
+	p += n + 1;
+	n = 0;
+	while (p[n] >= '0' && p[n] <= '9')
+		n++;
+	return (n == 1 || n == 2) && p[n] == '\0';
+}
+
+static const AwsPartition *
+region_partition(const char *region)
+{
+	const AwsPartition *part = aws_partitions;
+
+	while (strncmp(region, part->region_prefix, strlen(part->region_prefix)) != 0)
+		part++;
+	return part;
+}
+
+/* The regional endpoint DynamoDB has for a region (valid or not). */
+char *
+maip_default_endpoint(const char *region)
+{
+	return psprintf("https://dynamodb.%s.%s", region, region_partition(region)->dns_suffix);
+}
+
+/*
+ * Is the host one of DynamoDB's own endpoints?  dynamodb[-fips].<region>.
+ * followed by the DNS suffix of that region's partition, or its dual-stack
+ * suffix: dynamodb.eu-west-1.amazonaws.com, dynamodb-fips.us-gov-west-1.
+ * amazonaws.com, dynamodb.us-east-1.api.aws, dynamodb.cn-north-1.
+ * amazonaws.com.cn.  Nothing else under amazonaws.com qualifies: S3 bucket
+ * hosts, API gateways and load balancers there belong to other accounts.
+ */
 static bool
 host_matches_aws(const char *host)
 {
-	const char *suffixes[] = {".amazonaws.com", ".amazonaws.com.cn", ".api.aws"};
 	const char *rest;
+	const char *dot;
+	char	   *region;
+	const AwsPartition *part;
+	bool		ok;
 
 	if (strncmp(host, "dynamodb.", 9) == 0)
 		rest = host + 9;
@@ -113,21 +230,18 @@ host_matches_aws(const char *host)
 		rest = host + 14;
 	else
 		return false;
-	for (int i = 0; i < lengthof(suffixes); i++)
+	if ((dot = strchr(rest, '.')) == NULL)
+		return false;
+	region = pnstrdup(rest, dot - rest);
+	ok = maip_region_is_valid(region);
+	if (ok)
 	{
-		int			rlen = strlen(rest);
-		int			slen = strlen(suffixes[i]);
-
-		if (rlen > slen && strcmp(rest + rlen - slen, suffixes[i]) == 0)
-		{
-			/* the region in between: lowercase letters, digits and dashes only */
-			for (const char *p = rest; p < rest + rlen - slen; p++)
-				if (!(islower((unsigned char) *p) || isdigit((unsigned char) *p) || *p == '-'))
-					return false;
-			return true;
-		}
+		part = region_partition(region);
+		ok = strcmp(dot + 1, part->dns_suffix) == 0 ||
+			(part->dualstack_suffix && strcmp(dot + 1, part->dualstack_suffix) == 0);
 	}
-	return false;
+	pfree(region);
+	return ok;
 }
 
 /* An AWS DynamoDB endpoint: https, a dynamodb host of AWS, default port, no user info. */
@@ -167,16 +281,39 @@ endpoint_in_allow_list(const char *url)
 	return false;
 }
 
+/*
+ * Does the endpoint's host name the loopback interface?  The host is parsed
+ * as an address (127.0.0.0/8, ::1, or ::ffff:127.x.y.z), never compared as
+ * text: "127.attacker.example" is a DNS name anyone can point anywhere.
+ * libcurl has already normalised numeric IPv4 forms such as 127.1 or
+ * 2130706433 to dotted quads, the form it connects to.  "localhost" counts
+ * too: libcurl resolves it to the loopback addresses itself.
+ */
 bool
 maip_endpoint_is_loopback(const char *url)
 {
 	char	   *scheme, *host, *port;
 	bool		userinfo;
+	struct in_addr a4;
+	struct in6_addr a6;
+	size_t		len;
 
 	if (!endpoint_parts(url, &scheme, &host, &port, &userinfo))
 		return false;
-	return strncmp(host, "127.", 4) == 0 || strcmp(host, "localhost") == 0 ||
-		strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0;
+	if (pg_strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	/* IPv6 hosts come in brackets */
+	len = strlen(host);
+	if (len < 3 || host[0] != '[' || host[len - 1] != ']')
+		return false;
+	host[len - 1] = '\0';
+	if (inet_pton(AF_INET6, host + 1, &a6) != 1)
+		return false;
+	if (IN6_IS_ADDR_LOOPBACK(&a6))
+		return true;
+	return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
 }
 
 /*
@@ -282,12 +419,144 @@ report_unknown_option(DefElem *def, Oid catalog)
 			 : errhint("Valid options here are: %s.", valid.data)));
 }
 
+/* Is this wrapper's validator this library's maip_fdw_validator? */
+static bool
+fdw_is_maip(Oid fdwid)
+{
+	ForeignDataWrapper *fdw = GetForeignDataWrapper(fdwid);
+	HeapTuple	tup;
+	Form_pg_proc proc;
+	Datum		src;
+	bool		isnull;
+	bool		same_name;
+	FmgrInfo	finfo;
+
+	if (!OidIsValid(fdw->fdwvalidator))
+		return false;
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fdw->fdwvalidator));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+	src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
+	same_name = proc->prolang == ClanguageId && !isnull &&
+		strcmp(TextDatumGetCString(src), "maip_fdw_validator") == 0;
+	ReleaseSysCache(tup);
+	/* only then look the address up (that may load the function's library) */
+	if (!same_name)
+		return false;
+	fmgr_info(fdw->fdwvalidator, &finfo);
+	return finfo.fn_addr == maip_fdw_validator;
+}
+
+/* How many of these options does the server lack, or hold with another value? */
+static int
+options_missing_from(List *wanted, List *have)
+{
+	int			missing = 0;
+	ListCell   *lc;
+
+	foreach(lc, wanted)
+	{
+		DefElem    *w = lfirst_node(DefElem, lc);
+		ListCell   *lc2;
+		bool		found = false;
+
+		foreach(lc2, have)
+		{
+			DefElem    *h = lfirst_node(DefElem, lc2);
+
+			if (strcmp(w->defname, h->defname) == 0 &&
+				strcmp(defGetString(w), defGetString(h)) == 0)
+				found = true;
+		}
+		if (!found)
+			missing++;
+	}
+	return missing;
+}
+
+/*
+ * A non-superuser's server option list holds superuser-only options: is
+ * that what a superuser gave this user?
+ *
+ * The validator sees only the resulting list, not which server is being
+ * created or altered, nor which options the statement changes.  Refusing
+ * every list with such an option (what postgres_fdw does for
+ * password_required) would lock a server's non-superuser owner out of
+ * every ALTER SERVER once a superuser set one.  Instead the list passes if
+ * one maip_fdw server that this user owns (or is a member of the owning
+ * role of) already holds all of these options with the same values: then
+ * the statement keeps what a superuser set, or drops some of it, and adds
+ * or changes nothing superuser-only.  The price: such an owner may also
+ * create another server with the same superuser-only values, which gives
+ * nothing the server they own does not (they may change its endpoint,
+ * region and grant its usage anyway).
+ *
+ * Returns an option to name in the error, or NULL if the list passes.
+ */
+static DefElem *
+superuser_option_not_granted(List *su_options)
+{
+	Relation	rel;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	List	   *candidates = NIL;
+	List	   *holders = NIL;	/* option lists of their maip_fdw servers */
+	int			best_missing = INT_MAX;
+	ListCell   *lc,
+			   *lc2;
+
+	rel = table_open(ForeignServerRelationId, AccessShareLock);
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_foreign_server srv = (Form_pg_foreign_server) GETSTRUCT(tup);
+
+		if (has_privs_of_role(GetUserId(), srv->srvowner))
+			candidates = lappend_oid(candidates, srv->oid);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	foreach(lc, candidates)
+	{
+		ForeignServer *server = GetForeignServer(lfirst_oid(lc));
+		int			missing;
+
+		if (!fdw_is_maip(server->fdwid))
+			continue;
+		missing = options_missing_from(su_options, server->options);
+		best_missing = Min(best_missing, missing);
+		holders = lappend(holders, server->options);
+	}
+	if (best_missing == 0)
+		return NULL;
+
+	/*
+	 * Name an option no server of theirs holds; if each is held somewhere
+	 * but not all together, the last one (ALTER SERVER ... ADD appends).
+	 */
+	foreach(lc, su_options)
+	{
+		DefElem    *def = lfirst_node(DefElem, lc);
+		bool		held = false;
+
+		foreach(lc2, holders)
+			if (options_missing_from(list_make1(def), (List *) lfirst(lc2)) == 0)
+				held = true;
+		if (!held)
+			return def;
+	}
+	return llast_node(DefElem, su_options);
+}
+
 void
 maip_validate_option_list(List *options, Oid catalog)
 {
 	ListCell   *lc;
 	const char *endpoint = NULL;
 	bool		insecure = false;
+	List	   *su_options = NIL;
 
 	foreach(lc, options)
 	{
@@ -300,16 +569,23 @@ maip_validate_option_list(List *options, Oid catalog)
 		if (opt->name == NULL)
 			report_unknown_option(def, catalog);
 
-		if (opt->superuser_only && !superuser())
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("only a superuser may set the maip_fdw option \"%s\"",
-							opt->name)));
 		opt->check(def);
+		if (opt->superuser_only)
+			su_options = lappend(su_options, def);
 		if (strcmp(opt->name, "endpoint") == 0)
 			endpoint = defGetString(def);
 		else if (strcmp(opt->name, "allow_insecure_http") == 0)
 			insecure = defGetBoolean(def);
+	}
+	if (su_options != NIL && !superuser())
+	{
+		DefElem    *def = superuser_option_not_granted(su_options);
+
+		if (def)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("only a superuser may set the maip_fdw option \"%s\"",
+							def->defname)));
 	}
 	/* checked as the user who sets it; checked again at use, as the server's owner */
 	if (catalog == ForeignServerRelationId && endpoint)
@@ -366,18 +642,12 @@ check_endpoint(DefElem *def)
 		invalid_value(def, "The endpoint must be an http:// or https:// URL, e.g. https://dynamodb.us-east-1.amazonaws.com.");
 }
 
-/* AWS region names: lowercase letters, digits and dashes, like eu-west-1. */
+/* See maip_region_is_valid: the region also names the default endpoint. */
 static void
 check_region(DefElem *def)
 {
-	const char *s = defGetString(def);
-	int			len = strlen(s);
-
-	if (len < 2 || len > 32 || s[0] == '-' || s[len - 1] == '-')
+	if (!maip_region_is_valid(defGetString(def)))
 		invalid_value(def, "A region looks like us-east-1.");
-	for (const char *p = s; *p; p++)
-		if (!(islower((unsigned char) *p) || isdigit((unsigned char) *p) || *p == '-'))
-			invalid_value(def, "A region looks like us-east-1.");
 }
 
 /* MAIP environments become part of table names, so keep them name-safe. */
@@ -420,17 +690,57 @@ check_retries(DefElem *def)
 		invalid_value(def, "Give a whole number from 0 to 20.");
 }
 
+/*
+ * Is every byte printable ASCII?  AWS keys and session tokens are (base64
+ * and the like); a CR or LF in one would end the X-Amz-Security-Token
+ * header and start another.  Shared with credentials.c for the keys of
+ * the server process's environment and credentials file.
+ */
+bool
+maip_credential_is_printable(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			return false;
+	return true;
+}
+
+/* Like invalid_value, but the value is a secret: never echo it. */
+static void
+invalid_secret(DefElem *def, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+			 errmsg("invalid value for maip_fdw option \"%s\"", def->defname),
+			 errhint("%s", hint)));
+}
+
 static void
 check_access_key(DefElem *def)
 {
 	const char *s = defGetString(def);
 	int			len = strlen(s);
 
+	/* not a secret, but a control character has no place in a message */
+	if (!maip_credential_is_printable(s))
+		invalid_secret(def, "An access key id consists of letters and digits.");
 	if (len < 1 || len > 128)
 		invalid_value(def, "An access key id has 1 to 128 characters.");
 	for (const char *p = s; *p; p++)
 		if (!isalnum((unsigned char) *p))
 			invalid_value(def, "An access key id consists of letters and digits.");
+}
+
+/* secret_access_key, session_token: checked without showing the value */
+static void
+check_secret(DefElem *def)
+{
+	const char *s = defGetString(def);
+
+	if (s[0] == '\0')
+		invalid_secret(def, "The value must not be empty.");
+	if (!maip_credential_is_printable(s))
+		invalid_secret(def, "AWS credentials are printable ASCII: no control characters such as CR or LF.");
 }
 
 /* DynamoDB table names: 3 to 255 of [A-Za-z0-9_.-]. */
@@ -532,7 +842,7 @@ maip_get_server_options(ForeignServer *server)
 	if (opts->region == NULL)
 		opts->region = pstrdup(default_region());
 	if (opts->endpoint == NULL)
-		opts->endpoint = psprintf("https://dynamodb.%s.amazonaws.com", opts->region);
+		opts->endpoint = maip_default_endpoint(opts->region);
 	return opts;
 }
 
