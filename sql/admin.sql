@@ -281,6 +281,9 @@ RESET ROLE;
 SELECT state, position('AKIARECORDER' in hint) > 0 AS hint_shows_key
   FROM hint_of($$SELECT * FROM describe_table('denied', server => 'maip_rec')$$);
 
+-- An operation on a backup names the backup, not the server.
+SELECT * FROM describe_backup('arn:aws:dynamodb:us-east-1:123456789012:table/maip-prod-orders/backup/01700000000000-abcdef12', server => 'maip_rec');
+
 -- A session token echoed in an AWS message is redacted where it stands as a
 -- token of its own; a string too short to be a secret is left alone (it
 -- would only garble the message).
