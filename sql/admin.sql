@@ -252,6 +252,51 @@ RESET statement_timeout;
 -- (how often it polled depends on timing: each request once)
 \! bash test/recorder/run.sh recorder.py log --unique "$RECORDER"
 
+-- Names from AWS appear in messages without their control characters.
+SELECT * FROM wait_for_table('odd', timeout => '1 second', server => 'maip_rec');
+
+-- An AWS refusal names the access key in its HINT, but a non-superuser who
+-- signs with the server process's own (ambient) credentials does not see it.
+CREATE FUNCTION hint_of(query text, OUT state text, OUT hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE query;
+  state := 'no error';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, hint = PG_EXCEPTION_HINT;
+END $$;
+CREATE SERVER maip_rec_ambient FOREIGN DATA WRAPPER maip_fdw
+  OPTIONS (region 'us-east-1', env 'prod', endpoint :'recorder', max_retries '0',
+           ambient_credentials 'true');
+CREATE USER MAPPING FOR CURRENT_USER SERVER maip_rec_ambient;
+CREATE USER MAPPING FOR regress_maip_plain SERVER maip_rec_ambient;
+GRANT USAGE ON FOREIGN SERVER maip_rec_ambient TO regress_maip_plain;
+SELECT state, position(:'access_key' in hint) > 0 AS hint_shows_key
+  FROM hint_of($$SELECT * FROM describe_table('denied', server => 'maip_rec_ambient')$$);
+SET ROLE regress_maip_plain;
+SELECT state, position(:'access_key' in hint) > 0 AS hint_shows_key
+  FROM hint_of($$SELECT * FROM describe_table('denied', server => 'maip_rec_ambient')$$);
+RESET ROLE;
+-- keys from one's own user mapping are shown
+SELECT state, position('AKIARECORDER' in hint) > 0 AS hint_shows_key
+  FROM hint_of($$SELECT * FROM describe_table('denied', server => 'maip_rec')$$);
+
+-- An operation on a backup names the backup, not the server.
+SELECT * FROM describe_backup('arn:aws:dynamodb:us-east-1:123456789012:table/maip-prod-orders/backup/01700000000000-abcdef12', server => 'maip_rec');
+
+-- A session token echoed in an AWS message is redacted where it stands as a
+-- token of its own; a string too short to be a secret is left alone (it
+-- would only garble the message).
+CREATE SERVER maip_rec_token FOREIGN DATA WRAPPER maip_fdw
+  OPTIONS (region 'us-east-1', env 'prod', endpoint :'recorder', max_retries '0');
+CREATE USER MAPPING FOR CURRENT_USER SERVER maip_rec_token
+  OPTIONS (access_key_id 'AKIARECORDER', secret_access_key 'recorder-secret',
+           session_token 'RedactMeRedactMe2026');
+SELECT * FROM describe_table('maip-prod-RedactMeRedactMe2026', server => 'maip_rec_token');
+ALTER USER MAPPING FOR CURRENT_USER SERVER maip_rec_token OPTIONS (SET session_token 'e');
+SELECT * FROM describe_table('maip-prod-RedactMeRedactMe2026', server => 'maip_rec_token');
+\! bash test/recorder/run.sh recorder.py log --unique "$RECORDER"
+
 --
 -- Bad input: a clear error, and nothing is sent (the recorder's log stays empty).
 --

@@ -254,6 +254,120 @@ FROM cancel_log;
 \setenv PGDATABASE
 \! curl -sS -f -o /dev/null -d '{}' "$MAIP_TEST_FAULTPROXY/__fault"
 
+--
+-- 7. libcurl resends a request by itself when a kept-alive connection turns
+-- out to be dead (the proxy reads the Query and closes the connection):
+-- the resend is counted as a request and a retry.
+--
+EXPLAIN (COSTS OFF) SELECT order_id FROM orders WHERE order_id = 'ord-00001';
+\! curl -sS -f -o /dev/null -d '{"ops":["Query"],"script":["drop"]}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT p->>'DynamoDB Operation' AS operation, p->>'DynamoDB Requests' AS requests,
+       p->>'DynamoDB Retries' AS retries, p->>'Actual Rows' AS rows
+FROM explain_analyze($$SELECT order_id FROM orders WHERE order_id = 'ord-00001'$$) AS p;
+\set stats `curl -sS "$MAIP_TEST_FAULTPROXY/__fault"`
+SELECT (s->>'drop')::int AS dropped, (s->'by_op'->>'Query')::int AS query_requests
+FROM proxy_stats(:'stats') AS s;
+
+--
+-- 8. Changes are never applied twice, nor reported as failed when they
+-- worked.  The proxy forwards a change to moto and then answers HTTP 500
+-- (error5xx_after) or closes the connection (drop_after): the FDW cannot
+-- know whether it happened, so it looks at the state instead of sending it
+-- again.  The proxy counts the requests per operation; boto3 (awscheck.py)
+-- reads moto directly.
+--
+\! bash test/recorder/run.sh awscheck.py cleanup maip-restore-faults maip-dev-orders-faults-
+\! curl -sS -f -o /dev/null -d '{"ops":["CreateBackup"],"script":["error5xx_after"]}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT maip_fdw.create_backup('maip-dev-orders', 'maip-dev-orders-faults-5xx', server => 'maip_faulty') AS arn_5xx \gset
+\set stats `curl -sS "$MAIP_TEST_FAULTPROXY/__fault"`
+SELECT (s->>'error5xx_after')::int AS failed_after_forwarding,
+       (s->'by_op'->>'CreateBackup')::int AS create_backup_requests
+FROM proxy_stats(:'stats') AS s;
+\! bash test/recorder/run.sh awscheck.py backups-named maip-dev-orders-faults-5xx
+SELECT backup_name, backup_arn = :'arn_5xx' AS same_arn, status
+FROM maip_fdw.list_backups('maip-dev-orders', server => 'maip_faulty')
+WHERE backup_name = 'maip-dev-orders-faults-5xx';
+-- the connection closes after the request went out (on a kept-alive
+-- connection libcurl would resend it by itself)
+SELECT count(*) FROM orders WHERE order_id = 'ord-00001';
+\! curl -sS -f -o /dev/null -d '{"ops":["CreateBackup"],"script":["drop_after"]}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT maip_fdw.create_backup('maip-dev-orders', 'maip-dev-orders-faults-drop', server => 'maip_faulty') AS arn_drop \gset
+\set stats `curl -sS "$MAIP_TEST_FAULTPROXY/__fault"`
+SELECT (s->>'drop_after')::int AS dropped_after_forwarding,
+       (s->'by_op'->>'CreateBackup')::int AS create_backup_requests
+FROM proxy_stats(:'stats') AS s;
+\! bash test/recorder/run.sh awscheck.py backups-named maip-dev-orders-faults-drop
+-- DeleteBackup: done, though the answer was a 500 (moto now says BackupNotFound)
+\! curl -sS -f -o /dev/null -d '{"ops":["DeleteBackup"],"script":["error5xx_after"]}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT table_name, backup_arn = :'arn_5xx' AS same_arn, status
+FROM maip_fdw.delete_backup(:'arn_5xx', server => 'maip_faulty');
+\setenv ARN_5XX :arn_5xx
+\! bash test/recorder/run.sh awscheck.py backup "$ARN_5XX"
+-- a backup that does not exist: 42704, also without faults
+\! curl -sS -f -o /dev/null -d '{}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT * FROM error_of(format('SELECT * FROM maip_fdw.delete_backup(%L, server => %L)', :'arn_5xx', 'maip_faulty'));
+-- RestoreTableFromBackup: done, though the answer was a 500 (a resend would
+-- meet TableAlreadyExists)
+\! curl -sS -f -o /dev/null -d '{"ops":["RestoreTableFromBackup"],"script":["error5xx_after"]}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT table_name, status
+FROM maip_fdw.restore_table_from_backup('maip-restore-faults', :'arn_drop', server => 'maip_faulty');
+\set stats `curl -sS "$MAIP_TEST_FAULTPROXY/__fault"`
+SELECT (s->'by_op'->>'RestoreTableFromBackup')::int AS restore_requests FROM proxy_stats(:'stats') AS s;
+\! bash test/recorder/run.sh awscheck.py same-items maip-dev-orders maip-restore-faults
+-- a 500 before anything happened, over a table that exists already: the
+-- table is not this restore's, so TableAlreadyExists (42P07) stands
+\! curl -sS -f -o /dev/null -d '{"ops":["RestoreTableFromBackup"],"script":["error5xx"],"status5xx":[500]}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT (failure_of(format('SELECT * FROM maip_fdw.restore_table_from_backup(%L, %L, server => %L)',
+                          'maip-dev-customers', :'arn_drop', 'maip_faulty'))).state;
+-- UpdateTable: sent once
+\! curl -sS -f -o /dev/null -d '{"ops":["UpdateTable"],"script":["error5xx_after"]}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT * FROM maip_fdw.update_capacity('maip-restore-faults', 11, 7, server => 'maip_faulty');
+\set stats `curl -sS "$MAIP_TEST_FAULTPROXY/__fault"`
+SELECT (s->'by_op'->>'UpdateTable')::int AS update_table_requests FROM proxy_stats(:'stats') AS s;
+\! bash test/recorder/run.sh awscheck.py billing maip-restore-faults
+-- UpdateContinuousBackups: sent once
+\! curl -sS -f -o /dev/null -d '{"ops":["UpdateContinuousBackups"],"script":["error5xx_after"]}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT continuous_backups, pitr_status FROM maip_fdw.enable_pitr('maip-restore-faults', server => 'maip_faulty');
+\set stats `curl -sS "$MAIP_TEST_FAULTPROXY/__fault"`
+SELECT (s->'by_op'->>'UpdateContinuousBackups')::int AS update_requests FROM proxy_stats(:'stats') AS s;
+\! bash test/recorder/run.sh awscheck.py pitr maip-restore-faults
+-- reads are still simply retried after a 500
+\! curl -sS -f -o /dev/null -d '{"ops":["ListBackups"],"script":["error5xx_after"]}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT count(*) FROM maip_fdw.list_backups('maip-dev-orders', server => 'maip_faulty')
+WHERE backup_name LIKE 'maip-dev-orders-faults-%';
+\set stats `curl -sS "$MAIP_TEST_FAULTPROXY/__fault"`
+SELECT (s->'by_op'->>'ListBackups')::int AS list_backups_requests FROM proxy_stats(:'stats') AS s;
+\! curl -sS -f -o /dev/null -d '{}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT backup_name, status FROM maip_fdw.delete_backup(:'arn_drop', server => 'maip_faulty');
+\! bash test/recorder/run.sh awscheck.py drop-tables maip-restore-faults
+
+--
+-- 9. An answer larger than any DynamoDB answer (20 MB) is refused, not
+-- buffered; the session goes on.
+--
+\! curl -sS -f -o /dev/null -d '{"ops":["Scan"],"script":["oversize"]}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT order_id FROM orders_fragile;
+SELECT count(*) AS works FROM orders_fragile;
+
+--
+-- 10. While a request is in flight, pg_stat_activity shows a wait event.
+-- A background shell samples the slow statement until it sees one.
+--
+CREATE TABLE wait_log (wait_event_type text, wait_event text);
+\setenv PGDATABASE :db
+\! curl -sS -f -o /dev/null -d '{"slow_ms":2500,"ops":["Scan"]}' "$MAIP_TEST_FAULTPROXY/__fault"
+\! (for i in $(seq 1 20); do sleep 0.1; n=$(psql -XAtq -c "INSERT INTO faults.wait_log SELECT wait_event_type, wait_event FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'active' AND query LIKE '%show my wait%' AND wait_event IS NOT NULL RETURNING 1"); [ -n "$n" ] && break; done) >/dev/null 2>&1 &
+SELECT count(*) /* show my wait */ FROM orders;
+DO $$ BEGIN
+  FOR i IN 1..30 LOOP
+    EXIT WHEN EXISTS (SELECT FROM faults.wait_log);
+    PERFORM pg_sleep(0.1);
+  END LOOP;
+END $$;
+SELECT wait_event_type, wait_event IN ('Extension', 'MaipDynamoDBRequest') AS ours FROM wait_log;
+\setenv PGDATABASE
+\! curl -sS -f -o /dev/null -d '{}' "$MAIP_TEST_FAULTPROXY/__fault"
+
 -- The backend survived all of it, and the same session still reads everything.
 SELECT count(*) AS works FROM orders;
 SELECT count(*) = (SELECT count(*) FROM local_orders) AS all_orders FROM orders_fragile;

@@ -20,7 +20,12 @@
  *     extension script;
  *   - long operations can wait: DescribeTable is polled with backoff,
  *     progress is reported as NOTICEs, query cancel is honoured (the sleep
- *     is maip_http_sleep_ms) and a timeout ends the wait with 55000.
+ *     is maip_http_sleep_ms) and a timeout ends the wait with 55000;
+ *   - every change comes with a check whether it took effect (the
+ *     "already done" functions), which request.c runs after an ambiguous
+ *     failure instead of blindly sending the change again;
+ *   - names and states from AWS go through maip_printable() before they
+ *     appear in a message.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -55,6 +60,13 @@
 #define WAIT_FIRST_DELAY_MS 250
 #define WAIT_MAX_DELAY_MS 10000
 #define WAIT_STILL_NOTICE_MS 60000
+
+/*
+ * A backup counts as the one an ambiguous CreateBackup made if it has the
+ * name and was created at most this long before the call started (clocks
+ * differ a little).
+ */
+#define BACKUP_CLOCK_SLACK_SECONDS 60
 
 /* ====================================================================
  * Result rows
@@ -846,7 +858,7 @@ table_progress(const cJSON *t, bool *ready)
 	const cJSON *x;
 
 	initStringInfo(&s);
-	appendStringInfoString(&s, status ? status : "(no status)");
+	appendStringInfoString(&s, status ? maip_printable(status) : "(no status)");
 	*ready = status != NULL && strcmp(status, "ACTIVE") == 0;
 
 	if (restore && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(restore, "RestoreInProgress")))
@@ -861,12 +873,13 @@ table_progress(const cJSON *t, bool *ready)
 
 		if (is_transitional(istatus))
 		{
-			appendStringInfo(&s, "; index %s %s", name ? name : "?", istatus);
+			appendStringInfo(&s, "; index %s %s", name ? maip_printable(name) : "?",
+							 maip_printable(istatus));
 			*ready = false;
 		}
 		else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "Backfilling")))
 		{
-			appendStringInfo(&s, "; index %s backfilling", name ? name : "?");
+			appendStringInfo(&s, "; index %s backfilling", name ? maip_printable(name) : "?");
 			*ready = false;
 		}
 	}
@@ -878,9 +891,10 @@ table_progress(const cJSON *t, bool *ready)
 
 		if (is_transitional(rstatus))
 		{
-			appendStringInfo(&s, "; replica %s %s", region ? region : "?", rstatus);
+			appendStringInfo(&s, "; replica %s %s", region ? maip_printable(region) : "?",
+							 maip_printable(rstatus));
 			if (progress)
-				appendStringInfo(&s, " (%s%%)", progress);
+				appendStringInfo(&s, " (%s%%)", maip_printable(progress));
 			*ready = false;
 		}
 	}
@@ -933,7 +947,7 @@ wait_for_table(MaipClient *client, const char *table, long timeout)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("DynamoDB table \"%s\" is %s and will not become ACTIVE by itself",
-							table, status)));
+							table, maip_printable(status))));
 		if (last_state == NULL || strcmp(state, last_state) != 0)
 		{
 			ereport(NOTICE,
@@ -961,6 +975,262 @@ wait_for_table(MaipClient *client, const char *table, long timeout)
 	}
 	MemoryContextDelete(pollcxt);
 	return result;
+}
+
+/* ====================================================================
+ * Did a change take effect?  request.c runs these after an ambiguous
+ * failure (HTTP 5xx, timeout, lost answer) of a change; each returns the
+ * answer the change would have given, or NULL if it did not happen.
+ * ==================================================================== */
+
+static cJSON *
+table_description_answer(const cJSON *t)
+{
+	cJSON	   *answer = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(answer, "TableDescription", cJSON_Duplicate(t, true));
+	return answer;
+}
+
+/* DescribeTable's "Table", or NULL when the table does not exist. */
+static const cJSON *
+table_or_null(MaipClient *client, const char *table)
+{
+	MaipCallInfo info = {0};
+	JsonBody	body;
+	cJSON	   *answer;
+
+	info.table = table;
+	body_init(&body);
+	body_string(&body, "TableName", table);
+	answer = maip_call_unless(client, "DescribeTable", body_finish(&body), &info,
+							  ERRCODE_FDW_TABLE_NOT_FOUND);
+	return answer ? json_member_object(answer, "Table") : NULL;
+}
+
+typedef struct BackupCheck
+{
+	const char *table;
+	const char *name;
+	double		since;			/* epoch seconds */
+} BackupCheck;
+
+/* CreateBackup: the newest backup of the table with that name, made since the call. */
+static cJSON *
+backup_created(MaipClient *client, void *arg)
+{
+	BackupCheck *chk = (BackupCheck *) arg;
+	const cJSON *found = NULL;
+	double		found_at = 0;
+	char	   *start = NULL;
+	cJSON	   *answer;
+
+	for (;;)
+	{
+		JsonBody	body;
+		cJSON	   *page;
+		const cJSON *b;
+		const char *last;
+		double		at;
+
+		CHECK_FOR_INTERRUPTS();
+		body_init(&body);
+		body_string(&body, "TableName", chk->table);
+		body_raw(&body, "TimeRangeLowerBound", psprintf("%.3f", chk->since));
+		if (start)
+			body_string(&body, "ExclusiveStartBackupArn", start);
+		page = maip_call(client, "ListBackups", body_finish(&body), chk->table);
+		cJSON_ArrayForEach(b, json_member_array(page, "BackupSummaries"))
+		{
+			const char *name = maip_json_string(b, "BackupName");
+
+			if (name && strcmp(name, chk->name) == 0 &&
+				json_number(b, "BackupCreationDateTime", &at) &&
+				at >= chk->since && (found == NULL || at > found_at))
+			{
+				found = b;
+				found_at = at;
+			}
+		}
+		last = maip_json_string(page, "LastEvaluatedBackupArn");
+		if (last == NULL || last[0] == '\0' || (start && strcmp(last, start) == 0))
+			break;
+		start = pstrdup(last);
+	}
+	if (found == NULL)
+		return NULL;
+	answer = cJSON_CreateObject();
+	cJSON_AddItemToObject(answer, "BackupDetails", cJSON_Duplicate(found, true));
+	return answer;
+}
+
+/* The table of a backup ARN (checked by check_backup_arn): .../table/<t>/backup/<id> */
+static char *
+backup_arn_table(const char *arn)
+{
+	const char *t = strstr(arn, ":table/");
+	const char *end = t ? strstr(t + 7, "/backup/") : NULL;
+
+	return end ? pnstrdup(t + 7, end - (t + 7)) : NULL;
+}
+
+/* DeleteBackup: the backup is gone (or DELETED). */
+static cJSON *
+backup_deleted(MaipClient *client, void *arg)
+{
+	const char *arn = (const char *) arg;
+	MaipCallInfo info = {0};
+	JsonBody	body;
+	cJSON	   *answer;
+	cJSON	   *d;
+	cJSON	   *details;
+	const char *status;
+
+	info.backup = arn;
+	body_init(&body);
+	body_string(&body, "BackupArn", arn);
+	answer = maip_call_unless(client, "DescribeBackup", body_finish(&body), &info,
+							  ERRCODE_UNDEFINED_OBJECT);
+	if (answer != NULL)
+	{
+		status = maip_json_string(json_member_object(json_member_object(answer, "BackupDescription"),
+													 "BackupDetails"), "BackupStatus");
+		return (status && strcmp(status, "DELETED") == 0) ? answer : NULL;
+	}
+	/* gone: answer with what is known */
+	answer = cJSON_CreateObject();
+	d = cJSON_AddObjectToObject(answer, "BackupDescription");
+	details = cJSON_AddObjectToObject(d, "BackupDetails");
+	cJSON_AddStringToObject(details, "BackupArn", arn);
+	cJSON_AddStringToObject(details, "BackupStatus", "DELETED");
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(d, "SourceTableDetails"),
+							"TableName", backup_arn_table(arn));
+	return answer;
+}
+
+typedef struct RestoreCheck
+{
+	const char *target;
+	const char *backup_arn;		/* RestoreTableFromBackup */
+	const char *source;			/* RestoreTableToPointInTime */
+} RestoreCheck;
+
+/* Restore*: the target exists, restored from this backup or source table. */
+static cJSON *
+table_restored(MaipClient *client, void *arg)
+{
+	RestoreCheck *chk = (RestoreCheck *) arg;
+	const cJSON *t = table_or_null(client, chk->target);
+	const cJSON *summary = json_member_object(t, "RestoreSummary");
+	const char *from;
+
+	if (summary == NULL)
+		return NULL;
+	if (chk->backup_arn)
+	{
+		from = maip_json_string(summary, "SourceBackupArn");
+		if (from == NULL || strcmp(from, chk->backup_arn) != 0)
+			return NULL;
+	}
+	else
+	{
+		char	   *suffix = psprintf(":table/%s", chk->source);
+		size_t		n = strlen(suffix);
+
+		from = maip_json_string(summary, "SourceTableArn");
+		if (from == NULL || strlen(from) < n || strcmp(from + strlen(from) - n, suffix) != 0)
+			return NULL;
+	}
+	return table_description_answer(t);
+}
+
+typedef struct TableChangeCheck
+{
+	const char *table;
+	const char *billing_mode;	/* the mode it should have */
+	int64		read_units;		/* PROVISIONED: the units it should have */
+	int64		write_units;
+	const char *replica_region; /* or: a replica to create or delete */
+	bool		replica_create;
+} TableChangeCheck;
+
+/*
+ * UpdateTable: the table has what was asked for, or is UPDATING (then a
+ * resend would only be refused with ResourceInUseException).
+ */
+static cJSON *
+table_changed(MaipClient *client, void *arg)
+{
+	TableChangeCheck *chk = (TableChangeCheck *) arg;
+	const cJSON *t = maip_describe_table_json(client, chk->table, false);
+	const char *status = maip_json_string(t, "TableStatus");
+	bool		done;
+
+	if (chk->replica_region)
+	{
+		const cJSON *r;
+		const char *rstatus = NULL;
+
+		cJSON_ArrayForEach(r, json_member_array(t, "Replicas"))
+		{
+			const char *region = maip_json_string(r, "RegionName");
+
+			if (region && strcmp(region, chk->replica_region) == 0)
+				rstatus = maip_json_string(r, "ReplicaStatus");
+		}
+		done = chk->replica_create ? rstatus != NULL
+			: (rstatus == NULL || strcmp(rstatus, "DELETING") == 0);
+	}
+	else
+	{
+		const cJSON *pt = json_member_object(t, "ProvisionedThroughput");
+		double		r,
+					w;
+
+		done = strcmp(billing_mode_of(t), chk->billing_mode) == 0;
+		if (done && strcmp(chk->billing_mode, "PROVISIONED") == 0)
+			done = json_number(pt, "ReadCapacityUnits", &r) && r == chk->read_units &&
+				json_number(pt, "WriteCapacityUnits", &w) && w == chk->write_units;
+		done = done || (status && strcmp(status, "UPDATING") == 0);
+	}
+	return done ? table_description_answer(t) : NULL;
+}
+
+typedef struct PitrCheck
+{
+	const char *table;
+	bool		enabled;
+} PitrCheck;
+
+/* UpdateContinuousBackups: point-in-time recovery is as asked. */
+static cJSON *
+pitr_changed(MaipClient *client, void *arg)
+{
+	PitrCheck  *chk = (PitrCheck *) arg;
+	cJSON	   *answer = call_with_table(client, "DescribeContinuousBackups", chk->table);
+	const char *status = maip_json_string(json_member_object(json_member_object(answer, "ContinuousBackupsDescription"),
+															 "PointInTimeRecoveryDescription"),
+										  "PointInTimeRecoveryStatus");
+
+	if (status == NULL)
+		return NULL;
+	if (chk->enabled ? (strcmp(status, "ENABLED") == 0 || strcmp(status, "ENABLING") == 0)
+		: (strcmp(status, "DISABLED") == 0 || strcmp(status, "DISABLING") == 0))
+		return answer;
+	return NULL;
+}
+
+/* A change on a table, with its check. */
+static cJSON *
+change_table(MaipClient *client, const char *operation, StringInfo body, const char *table,
+			 MaipAlreadyDone check, void *arg)
+{
+	MaipCallInfo info = {0};
+
+	info.table = table;
+	info.already_done = check;
+	info.arg = arg;
+	return maip_call_with(client, operation, body, &info);
 }
 
 /* ====================================================================
@@ -1256,6 +1526,7 @@ maip_admin_update_capacity(PG_FUNCTION_ARGS)
 	MaipClient *client = admin_client(&call);
 	cJSON	   *current = (cJSON *) maip_describe_table_json(client, table, false);
 	char	   *throughput = throughput_json(read_units, write_units);
+	TableChangeCheck chk = {table, "PROVISIONED", read_units, write_units, NULL, false};
 	JsonBody	body;
 	cJSON	   *answer;
 
@@ -1283,7 +1554,7 @@ maip_admin_update_capacity(PG_FUNCTION_ARGS)
 			body_raw(&body, "GlobalSecondaryIndexUpdates", updates.data);
 		}
 	}
-	answer = maip_call(client, "UpdateTable", body_finish(&body), table);
+	answer = change_table(client, "UpdateTable", body_finish(&body), table, table_changed, &chk);
 	finish_change(fcinfo, client, table, answer_object(answer, "TableDescription", "UpdateTable"),
 				  wait, timeout, emit_table_state);
 	return (Datum) 0;
@@ -1299,13 +1570,14 @@ maip_admin_set_billing_mode(PG_FUNCTION_ARGS)
 	bool		wait = optional_bool(fcinfo, 2, false);
 	long		timeout = wait ? timeout_ms(fcinfo, 3) : 0;
 	MaipClient *client = admin_client(&call);
+	TableChangeCheck chk = {table, mode, 0, 0, NULL, false};
 	JsonBody	body;
 	cJSON	   *answer;
 
 	body_init(&body);
 	body_string(&body, "TableName", table);
 	body_string(&body, "BillingMode", mode);
-	answer = maip_call(client, "UpdateTable", body_finish(&body), table);
+	answer = change_table(client, "UpdateTable", body_finish(&body), table, table_changed, &chk);
 	finish_change(fcinfo, client, table, answer_object(answer, "TableDescription", "UpdateTable"),
 				  wait, timeout, emit_table_state);
 	return (Datum) 0;
@@ -1341,6 +1613,7 @@ change_replica(FunctionCallInfo fcinfo, const char *action)
 	StringInfoData updates;
 	JsonBody	body;
 	cJSON	   *answer;
+	TableChangeCheck chk = {table, NULL, 0, 0, region, strcmp(action, "Create") == 0};
 
 	check_region(region);
 	if (strcmp(region, call.sopts->region) == 0)
@@ -1359,7 +1632,7 @@ change_replica(FunctionCallInfo fcinfo, const char *action)
 	body_init(&body);
 	body_string(&body, "TableName", table);
 	body_raw(&body, "ReplicaUpdates", updates.data);
-	answer = maip_call(client, "UpdateTable", body_finish(&body), table);
+	answer = change_table(client, "UpdateTable", body_finish(&body), table, table_changed, &chk);
 	finish_change(fcinfo, client, table, answer_object(answer, "TableDescription", "UpdateTable"),
 				  wait, timeout, emit_replicas);
 	return (Datum) 0;
@@ -1393,16 +1666,21 @@ maip_admin_create_backup(PG_FUNCTION_ARGS)
 	JsonBody	body;
 	cJSON	   *answer;
 	const char *arn;
+	BackupCheck chk;
 
 	if (name)
 		check_backup_name(name);
 	else
 		name = default_backup_name(table);
 
+	chk.table = table;
+	chk.name = name;
+	chk.since = timestamptz_to_epoch(GetCurrentTimestamp()) - BACKUP_CLOCK_SLACK_SECONDS;
 	body_init(&body);
 	body_string(&body, "TableName", table);
 	body_string(&body, "BackupName", name);
-	answer = maip_call(admin_client(&call), "CreateBackup", body_finish(&body), table);
+	answer = change_table(admin_client(&call), "CreateBackup", body_finish(&body), table,
+						  backup_created, &chk);
 	arn = maip_json_string(answer_object(answer, "BackupDetails", "CreateBackup"), "BackupArn");
 	if (arn == NULL)
 		ereport(ERROR,
@@ -1455,11 +1733,18 @@ backup_operation(FunctionCallInfo fcinfo, const char *operation)
 	cJSON	   *answer;
 	const cJSON *d;
 	RowSink		sink;
+	MaipCallInfo info = {0};
 
 	check_backup_arn(arn);
+	info.backup = arn;
+	if (strcmp(operation, "DeleteBackup") == 0)
+	{
+		info.already_done = backup_deleted;
+		info.arg = arn;
+	}
 	body_init(&body);
 	body_string(&body, "BackupArn", arn);
-	answer = maip_call(admin_client(&call), operation, body_finish(&body), NULL);
+	answer = maip_call_with(admin_client(&call), operation, body_finish(&body), &info);
 	d = answer_object(answer, "BackupDescription", operation);
 	sink = begin_rows(fcinfo);
 	emit_backup(&sink, answer_object(d, "BackupDetails", operation),
@@ -1493,6 +1778,7 @@ maip_admin_restore_table_from_backup(PG_FUNCTION_ARGS)
 	MaipClient *client;
 	JsonBody	body;
 	cJSON	   *answer;
+	RestoreCheck chk = {target, arn, NULL};
 
 	check_backup_arn(arn);
 	timeout = wait ? timeout_ms(fcinfo, 3) : 0;
@@ -1500,7 +1786,8 @@ maip_admin_restore_table_from_backup(PG_FUNCTION_ARGS)
 	body_init(&body);
 	body_string(&body, "TargetTableName", target);
 	body_string(&body, "BackupArn", arn);
-	answer = maip_call(client, "RestoreTableFromBackup", body_finish(&body), target);
+	answer = change_table(client, "RestoreTableFromBackup", body_finish(&body), target,
+						  table_restored, &chk);
 	finish_change(fcinfo, client, target,
 				  answer_object(answer, "TableDescription", "RestoreTableFromBackup"),
 				  wait, timeout, emit_table_state);
@@ -1519,13 +1806,15 @@ set_pitr(FunctionCallInfo fcinfo, bool enabled)
 	JsonBody	body;
 	cJSON	   *answer;
 	RowSink		sink;
+	PitrCheck	chk = {table, enabled};
 
 	body_init(&body);
 	body_string(&body, "TableName", table);
 	body_raw(&body, "PointInTimeRecoverySpecification",
 			 enabled ? "{\"PointInTimeRecoveryEnabled\":true}"
 			 : "{\"PointInTimeRecoveryEnabled\":false}");
-	answer = maip_call(admin_client(&call), "UpdateContinuousBackups", body_finish(&body), table);
+	answer = change_table(admin_client(&call), "UpdateContinuousBackups", body_finish(&body), table,
+						  pitr_changed, &chk);
 	sink = begin_rows(fcinfo);
 	emit_continuous_backups(&sink, answer, "UpdateContinuousBackups");
 	return (Datum) 0;
@@ -1574,6 +1863,7 @@ maip_admin_restore_table_to_point_in_time(PG_FUNCTION_ARGS)
 	MaipClient *client;
 	JsonBody	body;
 	cJSON	   *answer;
+	RestoreCheck chk = {target, NULL, source};
 
 	if (strcmp(source, target) == 0)
 		ereport(ERROR,
@@ -1602,7 +1892,8 @@ maip_admin_restore_table_to_point_in_time(PG_FUNCTION_ARGS)
 	}
 	timeout = wait ? timeout_ms(fcinfo, 4) : 0;
 	client = admin_client(&call);
-	answer = maip_call(client, "RestoreTableToPointInTime", body_finish(&body), target);
+	answer = change_table(client, "RestoreTableToPointInTime", body_finish(&body), target,
+						  table_restored, &chk);
 	finish_change(fcinfo, client, target,
 				  answer_object(answer, "TableDescription", "RestoreTableToPointInTime"),
 				  wait, timeout, emit_table_state);

@@ -9,7 +9,13 @@
  * callbacks never call ereport or palloc (a longjmp through libcurl would
  * corrupt it): the body goes into a malloc'd buffer owned by this file,
  * and interrupts are serviced from our own loop, where a PG_TRY detaches
- * the transfer before the error propagates.
+ * the transfer before the error propagates.  The wait is reported as an
+ * Extension wait event, so pg_stat_activity shows what the backend waits on.
+ *
+ * libcurl resends a request by itself when a reused keep-alive connection
+ * turns out to be dead; a debug callback counts how often the request went
+ * out so that the caller can count (and classify) those resends too, and a
+ * request that must not be resent asks for a fresh connection.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -24,8 +30,8 @@
 
 #include "http.h"
 
-/* DynamoDB answers are at most a few MB; anything far larger is an attack or a bug. */
-#define MAX_RESPONSE_BYTES ((size_t) 256 * 1024 * 1024)
+/* Buffers larger than this are given back after the answer has been read. */
+#define KEEP_BUFFER_BYTES ((size_t) 1024 * 1024)
 
 typedef struct RecvBuffer
 {
@@ -40,6 +46,11 @@ static CURL *easy_handle = NULL;
 static RecvBuffer recv_buf;
 static char header_request_id[128];
 static char header_error_type[128];
+static int	request_sends;		/* times the current request went out */
+static bool custom_ca_file;		/* CURLOPT_CAINFO was set on the handle */
+#if PG_VERSION_NUM >= 170000
+static uint32 wait_event_request = 0;
+#endif
 
 static void
 ensure_handles(void)
@@ -68,7 +79,13 @@ write_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 
 		if (newcap < 65536)
 			newcap = 65536;
-		if (newcap > MAX_RESPONSE_BYTES || (p = realloc(buf->data, newcap)) == NULL)
+		if (buf->len + n + 1 > MAIP_HTTP_MAX_RESPONSE)
+		{
+			buf->overflow = true;
+			return 0;			/* makes libcurl abort with CURLE_WRITE_ERROR */
+		}
+		newcap = Min(newcap, MAIP_HTTP_MAX_RESPONSE);
+		if ((p = realloc(buf->data, newcap)) == NULL)
 		{
 			buf->overflow = true;
 			return 0;			/* makes libcurl abort with CURLE_WRITE_ERROR */
@@ -110,10 +127,34 @@ read_header(char *line, size_t size, size_t nmemb, void *userdata)
 	return len;
 }
 
+/* libcurl debug callback: count the request headers going out; never ereport here. */
+static int
+count_sends(CURL *handle, curl_infotype type, char *data, size_t size, void *userp)
+{
+	if (type == CURLINFO_HEADER_OUT)
+		request_sends++;
+	return 0;
+}
+
 static void
 set_request_options(const MaipHttpRequest *req, char *errbuf)
 {
 	CURL	   *h = easy_handle;
+
+	/*
+	 * CURLOPT_CAINFO NULL would not restore libcurl's default bundle but
+	 * disable it: after a server with ca_file, start from the defaults.
+	 */
+	if (custom_ca_file && req->ca_file == NULL)
+	{
+		curl_easy_reset(h);
+		custom_ca_file = false;
+	}
+	if (req->ca_file)
+	{
+		curl_easy_setopt(h, CURLOPT_CAINFO, req->ca_file);
+		custom_ca_file = true;
+	}
 
 	curl_easy_setopt(h, CURLOPT_URL, req->url);
 	curl_easy_setopt(h, CURLOPT_POST, 1L);
@@ -130,7 +171,6 @@ set_request_options(const MaipHttpRequest *req, char *errbuf)
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, req->request_timeout_ms);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(h, CURLOPT_CAINFO, req->ca_file);
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
 	/* only http(s), and never follow redirects: a redirect would drop our signature anyway */
@@ -140,6 +180,23 @@ set_request_options(const MaipHttpRequest *req, char *errbuf)
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, req->fresh_connection ? 1L : 0L);
+	/* the debug callback only runs in verbose mode; it prints nothing */
+	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, count_sends);
+	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+}
+
+/* The wait event to report while waiting for the network. */
+static uint32
+request_wait_event(void)
+{
+#if PG_VERSION_NUM >= 170000
+	if (wait_event_request == 0)
+		wait_event_request = WaitEventExtensionNew("MaipDynamoDBRequest");
+	return wait_event_request;
+#else
+	return PG_WAIT_EXTENSION;
+#endif
 }
 
 /*
@@ -154,6 +211,7 @@ run_transfer(void)
 	int			running = 1;
 	CURLMsg    *msg;
 	int			left;
+	uint32		wait_event = request_wait_event();
 
 	curl_multi_add_handle(multi_handle, easy_handle);
 	PG_TRY();
@@ -169,7 +227,9 @@ run_transfer(void)
 			}
 			if (running == 0)
 				break;
+			pgstat_report_wait_start(wait_event);
 			curl_multi_poll(multi_handle, NULL, 0, 100, NULL);
+			pgstat_report_wait_end();
 			CHECK_FOR_INTERRUPTS();
 		}
 	}
@@ -203,6 +263,7 @@ maip_http_post(const MaipHttpRequest *req, MaipHttpResponse *resp)
 		recv_buf.data[0] = '\0';
 	header_request_id[0] = '\0';
 	header_error_type[0] = '\0';
+	request_sends = 0;
 
 	set_request_options(req, errbuf);
 	rc = run_transfer();
@@ -211,10 +272,10 @@ maip_http_post(const MaipHttpRequest *req, MaipHttpResponse *resp)
 	curl_easy_getinfo(easy_handle, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
 	resp->connected = pretransfer > 0 || resp->status != 0;
 	resp->curl_code = (int) rc;
+	resp->sends = request_sends;
+	resp->too_large = recv_buf.overflow;
 	if (rc != CURLE_OK)
-		strlcpy(resp->error,
-				recv_buf.overflow ? "response larger than the 256 MB limit" :
-				errbuf[0] ? errbuf : curl_easy_strerror(rc),
+		strlcpy(resp->error, errbuf[0] ? errbuf : curl_easy_strerror(rc),
 				sizeof(resp->error));
 	resp->body = recv_buf.data ? recv_buf.data : "";
 	resp->body_len = recv_buf.len;
@@ -225,6 +286,22 @@ maip_http_post(const MaipHttpRequest *req, MaipHttpResponse *resp)
 	curl_easy_setopt(easy_handle, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(easy_handle, CURLOPT_POSTFIELDS, NULL);
 	curl_easy_setopt(easy_handle, CURLOPT_ERRORBUFFER, NULL);
+}
+
+/*
+ * The caller has read the answer: give a large receive buffer back, so that
+ * one big answer does not stay with the backend for its lifetime.
+ */
+void
+maip_http_release(void)
+{
+	if (recv_buf.cap > KEEP_BUFFER_BYTES)
+	{
+		free(recv_buf.data);
+		recv_buf.data = NULL;
+		recv_buf.cap = 0;
+		recv_buf.len = 0;
+	}
 }
 
 /* Sleep that query cancel and statement_timeout can cut short. */

@@ -13,6 +13,16 @@
  * jitter; a failure to connect at all is not (so an unreachable endpoint
  * fails within connect_timeout).  Every error carries the AWS error type,
  * message and request id in DETAIL, and the operation and table in CONTEXT.
+ *
+ * Not every operation may simply be sent again.  After an ambiguous failure
+ * (HTTP 5xx, a timeout, a connection lost once the request was out, an
+ * unreadable 200) the first attempt may have taken effect: a second
+ * CreateBackup makes a second backup, a second DeleteBackup or restore fails
+ * although the first one worked.  operation_kinds[] says which operations
+ * are safe to resend; for the others the caller's already_done check looks
+ * at the state first, and they go out on fresh connections, so that libcurl
+ * never resends them by itself either.  libcurl's own resends of the others
+ * are counted as retries.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -37,6 +47,56 @@
 #define BACKOFF_BASE_MS 50
 #define BACKOFF_CAP_MS 5000
 
+/* Shorter strings are not redacted from AWS messages: no secret is that short. */
+#define MIN_REDACTED_LEN 16
+
+/*
+ * What a resend after an ambiguous failure would do.  Operations not listed
+ * are treated as not idempotent.  PutItem, UpdateItem and DeleteItem are not
+ * idempotent here: with a condition (or an ADD), the second attempt fails or
+ * applies twice.
+ */
+static const struct
+{
+	const char *operation;
+	MaipIdempotence kind;
+}			operation_kinds[] =
+{
+	/* reads */
+	{"GetItem", MAIP_IDEMPOTENT},
+	{"BatchGetItem", MAIP_IDEMPOTENT},
+	{"Query", MAIP_IDEMPOTENT},
+	{"Scan", MAIP_IDEMPOTENT},
+	{"TransactGetItems", MAIP_IDEMPOTENT},
+	{"DescribeTable", MAIP_IDEMPOTENT},
+	{"DescribeBackup", MAIP_IDEMPOTENT},
+	{"DescribeContinuousBackups", MAIP_IDEMPOTENT},
+	{"ListTables", MAIP_IDEMPOTENT},
+	{"ListBackups", MAIP_IDEMPOTENT},
+	/* writes that DynamoDB deduplicates by their ClientRequestToken */
+	{"TransactWriteItems", MAIP_IDEMPOTENT_BY_TOKEN},
+	/* changes: look before sending again */
+	{"PutItem", MAIP_NOT_IDEMPOTENT},
+	{"UpdateItem", MAIP_NOT_IDEMPOTENT},
+	{"DeleteItem", MAIP_NOT_IDEMPOTENT},
+	{"BatchWriteItem", MAIP_NOT_IDEMPOTENT},
+	{"CreateBackup", MAIP_NOT_IDEMPOTENT},
+	{"DeleteBackup", MAIP_NOT_IDEMPOTENT},
+	{"RestoreTableFromBackup", MAIP_NOT_IDEMPOTENT},
+	{"RestoreTableToPointInTime", MAIP_NOT_IDEMPOTENT},
+	{"UpdateTable", MAIP_NOT_IDEMPOTENT},	/* capacity, billing, replicas */
+	{"UpdateContinuousBackups", MAIP_NOT_IDEMPOTENT},
+};
+
+MaipIdempotence
+maip_operation_idempotence(const char *operation)
+{
+	for (int i = 0; i < lengthof(operation_kinds); i++)
+		if (strcmp(operation_kinds[i].operation, operation) == 0)
+			return operation_kinds[i].kind;
+	return MAIP_NOT_IDEMPOTENT;
+}
+
 /* How a single attempt ended. */
 typedef enum AttemptOutcome
 {
@@ -56,13 +116,15 @@ typedef struct AttemptFailure
 	char	   *request_id;
 	char	   *transport_error;	/* libcurl's message, or NULL */
 	bool		bad_body;		/* an answer arrived but was not JSON */
+	bool		too_large;		/* the answer exceeded MAIP_HTTP_MAX_RESPONSE */
+	bool		maybe_applied;	/* a non-idempotent request may have taken effect */
 	size_t		body_len;
 } AttemptFailure;
 
 typedef struct DynamoCallContext
 {
 	const char *operation;
-	const char *table;
+	const MaipCallInfo *info;
 } DynamoCallContext;
 
 static void
@@ -70,10 +132,42 @@ call_error_context(void *arg)
 {
 	DynamoCallContext *ctx = (DynamoCallContext *) arg;
 
-	if (ctx->table)
-		errcontext("DynamoDB %s on table \"%s\"", ctx->operation, ctx->table);
+	if (ctx->info->table)
+		errcontext("DynamoDB %s on table \"%s\"", ctx->operation, ctx->info->table);
+	else if (ctx->info->backup)
+		errcontext("DynamoDB %s on backup \"%s\"", ctx->operation, ctx->info->backup);
 	else
 		errcontext("DynamoDB %s", ctx->operation);
+}
+
+/*
+ * A copy of text from AWS fit for a message: control characters (C0, DEL
+ * and the UTF-8 encoded C1 range) become '?', so that names and messages
+ * from the wire cannot drive a terminal or forge log lines.
+ */
+char *
+maip_printable(const char *s)
+{
+	char	   *out;
+	char	   *o;
+
+	if (s == NULL)
+		return NULL;
+	out = o = palloc(strlen(s) + 1);
+	for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+	{
+		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+		{
+			*o++ = '?';
+			p++;
+		}
+		else if (*p < 0x20 || *p == 0x7F)
+			*o++ = '?';
+		else
+			*o++ = (char) *p;
+	}
+	*o = '\0';
+	return out;
 }
 
 MaipClient *
@@ -260,6 +354,11 @@ classify_attempt(const MaipHttpResponse *resp, cJSON **result, AttemptFailure *f
 	if (resp->request_id[0])
 		f->request_id = pstrdup(resp->request_id);
 
+	if (resp->too_large)
+	{
+		f->too_large = true;
+		return ATTEMPT_FATAL;
+	}
 	if (resp->curl_code != CURLE_OK)
 	{
 		f->transport_error = pstrdup(resp->error);
@@ -319,6 +418,10 @@ error_sqlstate(const AttemptFailure *f)
 		return ERRCODE_OBJECT_IN_USE;
 	if (strcmp(t, "ConditionalCheckFailedException") == 0)
 		return ERRCODE_CHECK_VIOLATION;
+	if (strcmp(t, "BackupNotFoundException") == 0)
+		return ERRCODE_UNDEFINED_OBJECT;
+	if (strcmp(t, "TableAlreadyExistsException") == 0)
+		return ERRCODE_DUPLICATE_TABLE;
 	return ERRCODE_FDW_ERROR;
 }
 
@@ -332,12 +435,12 @@ error_detail(const AttemptFailure *f)
 		appendStringInfo(&d, "libcurl error %d: %s.", f->curl_code, f->transport_error);
 	else if (f->aws_type || f->aws_message)
 	{
-		const char *msg = f->aws_message ? f->aws_message : "(no message)";
+		const char *msg = f->aws_message ? maip_printable(f->aws_message) : "(no message)";
 		size_t		len = strlen(msg);
 
 		/* AWS messages often end in a period already: don't print two */
 		appendStringInfo(&d, "AWS error %s: %s%s",
-						 f->aws_type ? f->aws_type : "(no type)", msg,
+						 f->aws_type ? maip_printable(f->aws_type) : "(no type)", msg,
 						 (len > 0 && msg[len - 1] == '.') ? "" : ".");
 	}
 	else
@@ -350,7 +453,18 @@ error_detail(const AttemptFailure *f)
 	return d.data;
 }
 
-/* Replace every occurrence of secret in s (some front ends echo the canonical request). */
+static bool
+is_alnum_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * Replace the secret in s where it stands as a whole token (some front ends
+ * echo the canonical request, and so a session token).  A secret shorter
+ * than any real one is left alone: with a test secret "x", redacting every
+ * "x" only garbles the message.
+ */
 static char *
 redact(char *s, const char *secret)
 {
@@ -359,26 +473,52 @@ redact(char *s, const char *secret)
 	const char *hit;
 	size_t		len;
 
-	if (s == NULL || secret == NULL || (len = strlen(secret)) == 0 || strstr(s, secret) == NULL)
+	if (s == NULL || secret == NULL || (len = strlen(secret)) < MIN_REDACTED_LEN ||
+		strstr(s, secret) == NULL)
 		return s;
 	initStringInfo(&out);
 	while ((hit = strstr(p, secret)) != NULL)
 	{
+		bool		whole = (hit == s || !is_alnum_byte(hit[-1])) && !is_alnum_byte(hit[len]);
+
 		appendBinaryStringInfo(&out, p, hit - p);
-		appendStringInfoString(&out, "[redacted]");
+		if (whole)
+			appendStringInfoString(&out, "[redacted]");
+		else
+			appendBinaryStringInfo(&out, hit, len);
 		p = hit + len;
 	}
 	appendStringInfoString(&out, p);
 	return out.data;
 }
 
+/* The access key id for a hint: only a superuser may see the server's own. */
+static const char *
+access_key_for_hint(const MaipCredentials *creds)
+{
+	if (strcmp(creds->source, "user mapping") == 0 || superuser())
+		return creds->access_key_id;
+	return NULL;
+}
+
 static void
-report_failure(MaipClient *c, const char *operation, const char *table,
+report_failure(MaipClient *c, const char *operation, const MaipCallInfo *info,
 			   AttemptFailure *f, int attempts)
 {
 	int			sqlstate;
 	char	   *detail;
-	const char *what = table ? table : c->server_name;
+	const char *table = info->table;
+	const char *key = access_key_for_hint(c->creds);
+
+	const char *what;
+
+	/* what the operation is about: a table, a backup, or the server */
+	if (table)
+		what = psprintf("\"%s\"", table);
+	else if (info->backup)
+		what = psprintf("backup \"%s\"", info->backup);
+	else
+		what = psprintf("server \"%s\"", c->server_name);
 
 	f->aws_message = redact(f->aws_message, c->creds->session_token);
 	f->aws_message = redact(f->aws_message, c->creds->secret_access_key);
@@ -416,15 +556,17 @@ report_failure(MaipClient *c, const char *operation, const char *table,
 		case ERRCODE_INSUFFICIENT_PRIVILEGE:
 			ereport(ERROR,
 					(errcode(sqlstate),
-					 errmsg("AWS denied DynamoDB %s on \"%s\"", operation, what),
+					 errmsg("AWS denied DynamoDB %s on %s", operation, what),
 					 errdetail_internal("%s", detail),
-					 errhint("Grant the IAM identity of access key %s the dynamodb:%s permission.",
-							 c->creds->access_key_id, operation)));
+					 key ? errhint("Grant the IAM identity of access key %s the dynamodb:%s permission.",
+								   key, operation)
+					 : errhint("Grant the IAM identity of the server's %s credentials the dynamodb:%s permission.",
+							   c->creds->source, operation)));
 			break;
 		case ERRCODE_INSUFFICIENT_RESOURCES:
 			ereport(ERROR,
 					(errcode(sqlstate),
-					 errmsg("DynamoDB %s on \"%s\" was still throttled after %d attempts",
+					 errmsg("DynamoDB %s on %s was still throttled after %d attempts",
 							operation, what, attempts),
 					 errdetail_internal("%s", detail),
 					 errhint("Retry later, raise the table's capacity, or raise the server's max_retries.")));
@@ -432,28 +574,38 @@ report_failure(MaipClient *c, const char *operation, const char *table,
 		case ERRCODE_CONNECTION_FAILURE:
 			ereport(ERROR,
 					(errcode(sqlstate),
-					 errmsg("DynamoDB %s on \"%s\" failed after %d attempts: the connection failed",
+					 errmsg("DynamoDB %s on %s failed after %d attempts: the connection failed",
 							operation, what, attempts),
-					 errdetail_internal("%s", detail)));
+					 errdetail_internal("%s", detail),
+					 f->maybe_applied ? errhint("The request may have taken effect; check before running it again.") : 0));
 			break;
 		default:
-			if (f->bad_body)
+			if (f->too_large)
 				ereport(ERROR,
 						(errcode(ERRCODE_FDW_REPLY_HANDLE),
-						 errmsg("DynamoDB %s on \"%s\" returned an unreadable answer after %d attempts",
+						 errmsg("DynamoDB %s on %s returned an answer larger than %d MB",
+								operation, what, (int) (MAIP_HTTP_MAX_RESPONSE / (1024 * 1024))),
+						 errdetail("No DynamoDB answer is that large; check the server's endpoint option.")));
+			else if (f->bad_body)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_REPLY_HANDLE),
+						 errmsg("DynamoDB %s on %s returned an unreadable answer after %d attempts",
 								operation, what, attempts),
-						 errdetail_internal("%s", detail)));
+						 errdetail_internal("%s", detail),
+						 f->maybe_applied ? errhint("The request may have taken effect; check before running it again.") : 0));
 			else if (attempts > 1)
 				ereport(ERROR,
 						(errcode(sqlstate),
-						 errmsg("DynamoDB %s on \"%s\" failed after %d attempts",
+						 errmsg("DynamoDB %s on %s failed after %d attempts",
 								operation, what, attempts),
-						 errdetail_internal("%s", detail)));
+						 errdetail_internal("%s", detail),
+						 f->maybe_applied ? errhint("The request may have taken effect; check before running it again.") : 0));
 			else
 				ereport(ERROR,
 						(errcode(sqlstate),
-						 errmsg("DynamoDB %s on \"%s\" failed", operation, what),
-						 errdetail_internal("%s", detail)));
+						 errmsg("DynamoDB %s on %s failed", operation, what),
+						 errdetail_internal("%s", detail),
+						 f->maybe_applied ? errhint("The request may have taken effect; check before running it again.") : 0));
 	}
 }
 
@@ -472,12 +624,34 @@ backoff_ms(int attempt)
 	return (long) (ceiling / 2 + r * ceiling / 2);
 }
 
+/*
+ * Could this failed attempt have taken effect?  Throttling and other 4xx
+ * refusals did not; a 5xx, a lost answer or an unreadable 200 may have.
+ */
+static bool
+is_ambiguous(AttemptOutcome outcome, const AttemptFailure *f)
+{
+	return outcome == ATTEMPT_RETRYABLE && !is_throttling(f->aws_type);
+}
+
 cJSON *
 maip_call(MaipClient *c, const char *operation, const StringInfo body, const char *table)
 {
-	DynamoCallContext ctx = {operation, table};
+	MaipCallInfo info = {0};
+
+	info.table = table;
+	return maip_call_with(c, operation, body, &info);
+}
+
+cJSON *
+maip_call_with(MaipClient *c, const char *operation, const StringInfo body,
+			   const MaipCallInfo *info)
+{
+	DynamoCallContext ctx = {operation, info};
 	ErrorContextCallback errcb;
 	cJSON	   *result = NULL;
+	bool		check_first = maip_operation_idempotence(operation) == MAIP_NOT_IDEMPOTENT;
+	bool		was_ambiguous = false;
 
 	errcb.callback = call_error_context;
 	errcb.arg = &ctx;
@@ -499,8 +673,8 @@ maip_call(MaipClient *c, const char *operation, const StringInfo body, const cha
 		req.connect_timeout_ms = c->sopts->connect_timeout_ms;
 		req.request_timeout_ms = c->sopts->request_timeout_ms;
 		req.ca_file = c->sopts->ca_file;
+		req.fresh_connection = check_first;
 
-		c->requests++;
 		PG_TRY();
 		{
 			maip_http_post(&req, &resp);
@@ -511,16 +685,41 @@ maip_call(MaipClient *c, const char *operation, const StringInfo body, const cha
 		}
 		PG_END_TRY();
 
+		/* libcurl's own resends on a dead keep-alive connection count too */
+		c->requests += Max(resp.sends, 1);
+		c->retries += Max(resp.sends - 1, 0);
+
 		outcome = classify_attempt(&resp, &result, &failure);
+		maip_http_release();
 		if (outcome == ATTEMPT_OK)
 			break;
+
+		/*
+		 * A change that may have happened: look before resending, and
+		 * before reporting a refusal of a resend ("already exists", "not
+		 * found") that the first attempt may have caused.
+		 */
+		if (check_first &&
+			(is_ambiguous(outcome, &failure) || resp.sends > 1 ||
+			 (was_ambiguous && outcome == ATTEMPT_FATAL)))
+		{
+			was_ambiguous = true;
+			if (info->already_done == NULL)
+			{
+				failure.maybe_applied = true;
+				report_failure(c, operation, info, &failure, attempt);
+			}
+			result = info->already_done(c, info->arg);
+			if (result != NULL)
+				break;
+		}
 		if (outcome == ATTEMPT_RETRYABLE && attempt <= c->sopts->max_retries)
 		{
 			c->retries++;
 			maip_http_sleep_ms(backoff_ms(attempt));
 			continue;
 		}
-		report_failure(c, operation, table, &failure, attempt);
+		report_failure(c, operation, info, &failure, attempt);
 	}
 
 	error_context_stack = errcb.previous;
@@ -642,6 +841,38 @@ maip_parse_table_desc(const cJSON *table)
 }
 
 /*
+ * A DynamoDB call whose failure with one SQLSTATE is an answer too, e.g.
+ * "no such backup" when checking whether a delete happened: the answer, or
+ * NULL on that error.  Every other error propagates.
+ */
+cJSON *
+maip_call_unless(MaipClient *client, const char *operation,
+				 const StringInfo body, const MaipCallInfo *info, int sqlstate)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	cJSON	   *volatile answer = NULL;
+
+	PG_TRY();
+	{
+		answer = maip_call_with(client, operation, body, info);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *err;
+
+		MemoryContextSwitchTo(oldcxt);
+		err = CopyErrorData();
+		if (err->sqlerrcode != sqlstate)
+			PG_RE_THROW();
+		FlushErrorState();
+		FreeErrorData(err);
+		answer = NULL;
+	}
+	PG_END_TRY();
+	return answer;
+}
+
+/*
  * A DynamoDB call whose refusal by IAM (insufficient_privilege) only costs
  * information, e.g. DescribeTable for the planner's estimates: the answer,
  * or NULL when access is denied.  Every other error propagates.
@@ -650,27 +881,10 @@ cJSON *
 maip_call_unless_denied(MaipClient *client, const char *operation,
 						const StringInfo body, const char *table)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	cJSON	   *volatile answer = NULL;
+	MaipCallInfo info = {0};
 
-	PG_TRY();
-	{
-		answer = maip_call(client, operation, body, table);
-	}
-	PG_CATCH();
-	{
-		ErrorData  *err;
-
-		MemoryContextSwitchTo(oldcxt);
-		err = CopyErrorData();
-		if (err->sqlerrcode != ERRCODE_INSUFFICIENT_PRIVILEGE)
-			PG_RE_THROW();
-		FlushErrorState();
-		FreeErrorData(err);
-		answer = NULL;
-	}
-	PG_END_TRY();
-	return answer;
+	info.table = table;
+	return maip_call_unless(client, operation, body, &info, ERRCODE_INSUFFICIENT_PRIVILEGE);
 }
 
 /* {"TableName": table} */

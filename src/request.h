@@ -58,9 +58,49 @@ typedef struct MaipTableDesc
 	MaipIndexDesc *indexes;
 } MaipTableDesc;
 
+/*
+ * Whether an operation may simply be sent again after an ambiguous failure
+ * (HTTP 5xx, a timeout, a connection lost after the request went out), when
+ * the first attempt may or may not have taken effect.  One table in
+ * request.c says it for every operation.
+ */
+typedef enum MaipIdempotence
+{
+	MAIP_IDEMPOTENT,			/* reads: send again */
+	MAIP_IDEMPOTENT_BY_TOKEN,	/* the body carries a ClientRequestToken */
+	MAIP_NOT_IDEMPOTENT			/* look at the state before sending again */
+} MaipIdempotence;
+
+extern MaipIdempotence maip_operation_idempotence(const char *operation);
+
+/*
+ * After an ambiguous failure of a non-idempotent operation: find out, with
+ * idempotent calls, whether the operation took effect.  Returns the answer
+ * the operation would have given (same shape), or NULL when it did not take
+ * effect, so that sending it again is safe.
+ */
+typedef cJSON *(*MaipAlreadyDone) (MaipClient *client, void *arg);
+
+/* What one call is about, for messages, and how to check it took effect. */
+typedef struct MaipCallInfo
+{
+	const char *table;			/* the table it concerns, or NULL */
+	const char *backup;			/* the backup (ARN) it concerns, or NULL */
+	MaipAlreadyDone already_done;	/* NULL: an ambiguous failure of a
+									 * non-idempotent operation is reported,
+									 * never resent */
+	void	   *arg;
+} MaipCallInfo;
+
 extern MaipClient *maip_client_create(ForeignServer *server, Oid userid);
 extern cJSON *maip_call(MaipClient *client, const char *operation,
 						const StringInfo body, const char *table);
+extern cJSON *maip_call_with(MaipClient *client, const char *operation,
+							 const StringInfo body, const MaipCallInfo *info);
+extern cJSON *maip_call_unless(MaipClient *client, const char *operation,
+							   const StringInfo body, const MaipCallInfo *info,
+							   int sqlstate);
+extern char *maip_printable(const char *s);
 extern MaipTableDesc *maip_parse_table_desc(const cJSON *table);
 extern MaipTableDesc *maip_describe_table(MaipClient *client, const char *table);
 extern cJSON *maip_call_unless_denied(MaipClient *client, const char *operation,

@@ -19,13 +19,14 @@ change through the control endpoint (the FDW never sends to these paths):
                     generator and zeroes the counters.  An empty object
                     turns every fault off.
     GET  /__fault   {"config": {...}, "stats": {...}}: the setting and how
-                    many requests were seen, forwarded, and faulted per kind.
+                    many requests were seen, forwarded, and faulted per kind;
+                    stats.by_op counts the requests per operation.
 
 Faults, at most one per request (drawn in this order from one uniform
 number, so the probabilities add up):
   drop       read the request, close the connection without an answer
              (libcurl resends once by itself when that connection was a
-             reused keep-alive one, so not every drop reaches the FDW)
+             reused keep-alive one; the FDW counts that resend as a retry)
   error5xx   HTTP 500 (JSON InternalServerError) or 503 (plain text), the
              statuses taken from `status5xx` in turn (default [500, 503])
   throttle   HTTP 400 ProvisionedThroughputExceededException (JSON __type)
@@ -34,6 +35,10 @@ number, so the probabilities add up):
   garbage    forward, then answer 200 with a body that is not JSON
   malformed  forward, then answer 200 with valid JSON whose items are not
              objects (each item wrapped in a list)
+  error5xx_after  forward (the emulator applies the request), then answer
+             HTTP 500 as error5xx does: the client cannot know it worked
+  drop_after forward, then close the connection without an answer
+  oversize   forward, then answer 200 with a 20 MB JSON body
 Independently of those, for requests the proxy forwards:
   slow       with probability `slow` (default 1 when slow_ms > 0) wait
              slow_ms before forwarding; the wait ends early if the client
@@ -70,6 +75,7 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 FAULTS = ("drop", "error5xx", "throttle", "truncate", "garbage", "malformed")
+FAULTS += ("error5xx_after", "drop_after", "oversize")  # after forwarding: see fail_after
 STAT_KEYS = ("requests", "forwarded", "ok") + FAULTS + ("slow", "unprocessed_keys",
                                                          "unprocessed_responses", "unprocessed_skipped",
                                                          "control")
@@ -129,6 +135,7 @@ class State:
             self.rng = random.Random(clean["seed"])
             self.script = list(clean["script"])
             self.stats = {k: 0 for k in STAT_KEYS}
+            self.by_op = {}
             self.n5xx = 0
 
     def count(self, key, n=1):
@@ -139,6 +146,7 @@ class State:
         """(fault or None, slow?, unprocessed probability, rng) for one DynamoDB call."""
         with self.lock:
             self.stats["requests"] += 1
+            self.by_op[op] = self.by_op.get(op, 0) + 1
             c = self.cfg
             if c["ops"] is not None and op not in c["ops"]:
                 return None, False, 0.0
@@ -179,7 +187,7 @@ class State:
         with self.lock:
             cfg = dict(self.cfg)
             cfg["script_left"] = len(self.script)
-            return {"config": cfg, "stats": dict(self.stats)}
+            return {"config": cfg, "stats": dict(self.stats, by_op=dict(self.by_op))}
 
 
 def av_equal(a, b):
@@ -363,6 +371,8 @@ class Handler(BaseHTTPRequestHandler):
         st.count("forwarded")
         status, headers, data = self.forward(body)
 
+        if fault in ("error5xx_after", "drop_after", "oversize"):
+            return self.fail_after(fault, rid)
         if fault == "truncate":
             st.count("truncate")
             self.close_connection = True
@@ -391,6 +401,22 @@ class Handler(BaseHTTPRequestHandler):
                 headers.append(("x-amz-crc32", str(zlib.crc32(data) & 0xFFFFFFFF)))
         st.count("ok")
         self.reply(status, data, headers)
+
+    def fail_after(self, fault, rid):
+        """The request has been applied upstream; the client learns nothing of it."""
+        st = self.server.state
+        st.count(fault)
+        if fault == "drop_after":
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return None
+        if fault == "oversize":
+            body = b'{"Items":[],"Padding":"' + b"x" * (20 * 1024 * 1024) + b'"}'
+            return self.reply(200, body, [("Content-Type", "application/x-amz-json-1.0")] + rid)
+        return self.reply(500, ERROR500_BODY, [("Content-Type", "application/x-amz-json-1.0")] + rid)
 
     def do_POST(self):
         try:

@@ -12,6 +12,7 @@ MAIP_TEST_SECRET_KEY, MAIP_TEST_REGION).
   awscheck.py billing TABLE        billing mode and provisioned units (+ indexes)
   awscheck.py pitr TABLE           point-in-time recovery status
   awscheck.py backup ARN           status of a backup, or "no such backup"
+  awscheck.py backups-named NAME   how many backups have that name
   awscheck.py cleanup TPREFIX BPREFIX   delete the tables whose names start with
                                    TPREFIX and the backups whose names start
                                    with BPREFIX (prints nothing)
@@ -93,6 +94,17 @@ def backup(c, arn):
             print("no such backup")
         else:
             raise
+
+
+def backups_named(c, name):
+    n, kw = 0, {}
+    while True:
+        r = c.list_backups(**kw)
+        n += sum(1 for b in r.get("BackupSummaries", []) if b["BackupName"] == name)
+        if not r.get("LastEvaluatedBackupArn"):
+            break
+        kw["ExclusiveStartBackupArn"] = r["LastEvaluatedBackupArn"]
+    print("%d backup(s) named %s" % (n, name))
 
 
 def tables_with(c, prefixes):
@@ -187,6 +199,8 @@ def main(argv):
         pitr(c, args[0])
     elif cmd == "backup" and len(args) == 1:
         backup(c, args[0])
+    elif cmd == "backups-named" and len(args) == 1:
+        backups_named(c, args[0])
     elif cmd == "cleanup" and len(args) == 2:
         cleanup(c, *args)
     elif cmd == "drop-tables":

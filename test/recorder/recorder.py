@@ -16,6 +16,11 @@ API reference, for a few fake tables of the MAIP env "prod":
                                 DELETING -> gone.  The table is UPDATING
                                 while a replica changes.
   maip-prod-stuck               UPDATING forever (wait timeouts, cancel).
+  maip-prod-odd                 UPDATING forever, with an index whose name
+                                holds control characters (messages must
+                                strip them); not listed by ListTables.
+  maip-prod-denied              DescribeTable is refused with
+                                AccessDeniedException; not listed.
 
 ListTables and ListBackups answer two items per page, so that callers must
 follow LastEvaluatedTableName / LastEvaluatedBackupArn.  It listens on
@@ -136,8 +141,25 @@ def describe(name, advance):
     return d
 
 
+def describe_odd():
+    d = describe("maip-prod-stuck", advance=False)
+    d.update(TableName="maip-prod-odd", TableArn=table_arn("maip-prod-odd"))
+    d["GlobalSecondaryIndexes"] = [{
+        "IndexName": "by\x1b[31mred\r\nLOG:  forged\u0085", "IndexStatus": "CREATING",
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "KEYS_ONLY"}}]
+    return d
+
+
 def op_describe_table(body):
-    return {"Table": describe(body.get("TableName"), advance=True)}
+    name = body.get("TableName")
+    if name == "maip-prod-denied":
+        raise AwsError(400, "AccessDeniedException",
+                       "User: arn:aws:iam::%s:user/recorder is not authorized to perform: "
+                       "dynamodb:DescribeTable on resource: %s" % (ACCOUNT, table_arn(name)))
+    if name == "maip-prod-odd":
+        return {"Table": describe_odd()}
+    return {"Table": describe(name, advance=True)}
 
 
 def op_update_table(body):
