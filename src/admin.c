@@ -508,40 +508,10 @@ check_backup_name(const char *name)
 				 errhint("Backup names have 3 to 255 characters: letters, digits, '_', '-' and '.'.")));
 }
 
-/* AWS region codes: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-3 ... */
-static bool
-is_region_code(const char *s)
-{
-	const char *p = s;
-	int			words = 0;
-	int			digits = 0;
-
-	if (!(islower((unsigned char) p[0]) && islower((unsigned char) p[1]) && p[2] == '-'))
-		return false;
-	p += 3;
-	for (;;)
-	{
-		const char *start = p;
-
-		while (*p >= 'a' && *p <= 'z')
-			p++;
-		if (p == start || *p != '-')
-			break;
-		words++;
-		p++;
-	}
-	while (*p >= '0' && *p <= '9')
-	{
-		p++;
-		digits++;
-	}
-	return words >= 1 && digits >= 1 && digits <= 2 && *p == '\0' && strlen(s) <= 32;
-}
-
 static void
 check_region(const char *region)
 {
-	if (!is_region_code(region))
+	if (!maip_region_is_valid(region))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid AWS region \"%s\"", region),
@@ -586,7 +556,7 @@ check_backup_arn(const char *arn)
 			strncmp(fields[1], "aws", 3) == 0 &&
 			strspn(fields[1], "abcdefghijklmnopqrstuvwxyz-") == strlen(fields[1]) &&
 			strcmp(fields[2], "dynamodb") == 0 &&
-			is_region_code(fields[3]) &&
+			maip_region_is_valid(fields[3]) &&
 			strlen(fields[4]) == 12 && strspn(fields[4], "0123456789") == 12 &&
 			strncmp(resource, "table/", 6) == 0;
 		if (ok)
