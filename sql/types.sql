@@ -137,7 +137,22 @@ SELECT id FROM edge WHERE status = 'abc';
 SELECT id FROM edge WHERE status || '' = 'abc' ORDER BY id;
 
 -- Bytes that are not UTF-8 in an answer (test/faultproxy.py's badutf8
--- mode turns BADUTF8 into 0xFF 0xFE): an error (22021), never stored.
+-- mode turns BADUTF8 into 0xFF 0xFE): an error (22021), never stored,
+-- whose text (message, DETAIL or CONTEXT) names the attribute and the key.
+CREATE FUNCTION utf8_failure(query text, attr text, key text,
+                             OUT state text, OUT names_attribute_and_key boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  msg text; det text; ctx text;
+BEGIN
+  EXECUTE query;
+  state := 'no error';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+                          det = PG_EXCEPTION_DETAIL, ctx = PG_EXCEPTION_CONTEXT;
+  names_attribute_and_key := strpos(concat_ws(' ', msg, det, ctx), attr) > 0
+                             AND strpos(concat_ws(' ', msg, det, ctx), key) > 0;
+END $$;
 \getenv proxy MAIP_TEST_FAULTPROXY
 \getenv access_key MAIP_TEST_ACCESS_KEY
 \getenv secret_key MAIP_TEST_SECRET_KEY
@@ -149,10 +164,13 @@ CREATE FOREIGN TABLE edge_bad (id text, status text, item jsonb OPTIONS (item 't
   SERVER maip_badutf8 OPTIONS (table 'maip-fixture-edge-strings');
 \! curl -sS -f -o /dev/null -d '{"badutf8":1.0}' "$MAIP_TEST_FAULTPROXY/__fault"
 SELECT id, status FROM edge_bad WHERE id = 'plain';
-CREATE TABLE kept AS SELECT id, status FROM edge_bad WHERE id = 'bad';
+SELECT * FROM utf8_failure($$CREATE TABLE kept AS SELECT id, status FROM edge_bad WHERE id = 'bad'$$,
+                            '"status"', 'id="bad"');
 SELECT to_regclass('kept') IS NULL AS nothing_kept;
 -- in an attribute name
-SELECT item FROM edge_bad WHERE id = 'badname';
+SELECT * FROM utf8_failure($$SELECT item FROM edge_bad WHERE id = 'badname'$$,
+                            'name\xff\xfe', 'id="badname"');
 \! curl -sS -f -o /dev/null -d '{}' "$MAIP_TEST_FAULTPROXY/__fault"
 SELECT id, status FROM edge_bad WHERE id = 'bad';
 DROP SERVER maip_badutf8 CASCADE;
+DROP FUNCTION utf8_failure(text, text, text);

@@ -94,13 +94,17 @@ utf8_prefix(const char *s, size_t len)
 	return len;
 }
 
+static void append_display_text(StringInfo buf, const char *s);
+
 /*
  * s, a string from the answer, about to become a PostgreSQL value: an
  * error unless it is UTF-8 and, unless nul_ok (JSON output), free of
- * U+0000.  Cheap for the common case: one pass, no copy.
+ * U+0000.  Cheap for the common case: one pass, no copy.  is_name: s is
+ * an attribute name, which the error shows (escaped); values are not
+ * shown, only the offending bytes.
  */
 static void
-check_wire_string(const char *s, bool nul_ok)
+check_wire_string(const char *s, bool nul_ok, bool is_name)
 {
 	size_t		len = strlen(s);
 	size_t		bad;
@@ -108,6 +112,18 @@ check_wire_string(const char *s, bool nul_ok)
 	if (wire_is_utf8(s, len, false))
 		return;
 	bad = utf8_prefix(s, len);
+	if (bad < len && is_name)
+	{
+		StringInfoData name;
+
+		initStringInfo(&name);
+		append_display_text(&name, s);
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("DynamoDB attribute name %s is not valid UTF-8", name.data),
+				 errdetail("Invalid byte sequence for encoding \"UTF8\": %s.",
+						   invalid_bytes(s + bad, len - bad))));
+	}
 	if (bad < len)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
@@ -123,13 +139,13 @@ check_wire_string(const char *s, bool nul_ok)
 
 /* A string from the answer as a JSON string: UTF-8 checked, U+0000 as \u0000. */
 static void
-append_json_text(StringInfo buf, const char *s)
+append_json_text(StringInfo buf, const char *s, bool is_name)
 {
 	StringInfoData tmp;
 	char	   *p;
 	char	   *mark;
 
-	check_wire_string(s, true);
+	check_wire_string(s, true, is_name);
 	if (strstr(s, WIRE_NUL_MARKER) == NULL)
 	{
 		escape_json(buf, s);
@@ -245,19 +261,23 @@ maip_check_answer(const cJSON *answer, const char *operation, const char *table,
 {
 	WirePage	page;
 	WireProblem pr;
+	char	   *detail;
 
 	if (wire_check_page_tree(answer, WIRE_CHECK_ANSWER, &page, &pr) == 1)
 		return;
+	/* wire.c's reasons are lower-case phrases: a sentence for DETAIL */
+	detail = psprintf("%s%s.", pr.error, problem_location(&pr, key_names));
+	detail[0] = pg_toupper((unsigned char) detail[0]);
 	if (pr.not_utf8)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
 				 errmsg("DynamoDB %s answer for table \"%s\" holds a string that is not valid UTF-8",
 						operation, table),
-				 errdetail("%s%s.", pr.error, problem_location(&pr, key_names))));
+				 errdetail_internal("%s", detail)));
 	ereport(ERROR,
 			(errcode(ERRCODE_FDW_REPLY_HANDLE),
 			 errmsg("DynamoDB %s answer for table \"%s\" is malformed", operation, table),
-			 errdetail("%s%s.", pr.error, problem_location(&pr, key_names))));
+			 errdetail_internal("%s", detail)));
 }
 
 /* Checks DescribeTable's "Table" object as far as the FDW reads it (see wire.h). */
@@ -265,13 +285,16 @@ void
 maip_check_table_description(const cJSON *desc, const char *table)
 {
 	WireProblem pr;
+	char	   *detail;
 
 	if (wire_check_table_description(desc, WIRE_CHECK_ANSWER, &pr) == 1)
 		return;
+	detail = psprintf("%s.", pr.error);
+	detail[0] = pg_toupper((unsigned char) detail[0]);
 	ereport(ERROR,
 			(errcode(pr.not_utf8 ? ERRCODE_CHARACTER_NOT_IN_REPERTOIRE : ERRCODE_FDW_REPLY_HANDLE),
 			 errmsg("DynamoDB DescribeTable answer for table \"%s\" is malformed", table),
-			 errdetail("%s.", pr.error)));
+			 errdetail_internal("%s", detail)));
 }
 
 /*
@@ -445,7 +468,7 @@ append_set_json(StringInfo buf, const cJSON *set, char type)
 		if (type == 'N')
 			append_json_number(buf, m[i].node->valuestring);
 		else
-			append_json_text(buf, m[i].node->valuestring);
+			append_json_text(buf, m[i].node->valuestring, false);
 	}
 	appendStringInfoChar(buf, ']');
 }
@@ -482,7 +505,7 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value, int depth
 		case 'S':
 			if (tag[1] == '\0' && cJSON_IsString(value))
 			{
-				append_json_text(buf, value->valuestring);
+				append_json_text(buf, value->valuestring, false);
 				return;
 			}
 			break;
@@ -501,7 +524,7 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value, int depth
 		case 'B':
 			if (tag[1] == '\0' && cJSON_IsString(value))
 			{
-				append_json_text(buf, value->valuestring);
+				append_json_text(buf, value->valuestring, false);
 				return;
 			}
 			if (strcmp(tag, "BOOL") == 0)
@@ -570,7 +593,7 @@ item_to_plain_json(StringInfo buf, const cJSON *item, int depth)
 		if (!first)
 			appendStringInfoChar(buf, ',');
 		first = false;
-		append_json_text(buf, attr->string ? attr->string : "");
+		append_json_text(buf, attr->string ? attr->string : "", true);
 		appendStringInfoChar(buf, ':');
 		av_to_plain_json(buf, attr, depth);
 	}
@@ -704,7 +727,7 @@ convert_tagged(const MaipConverter *cv, const char *tag, const cJSON *value, boo
 	}
 	/* a string as a value: UTF-8 and no U+0000 (JSON output checks its own) */
 	if (scalar_string && cv->kind != MAIP_KIND_JSON && cv->kind != MAIP_KIND_JSONB)
-		check_wire_string(value->valuestring, false);
+		check_wire_string(value->valuestring, false, false);
 
 	switch (cv->kind)
 	{

@@ -880,13 +880,8 @@ read_count(const cJSON *node, long *value)
 }
 
 bool
-wire_json_int64(const cJSON *node, int64_t *value)
+wire_double_int64(double d, int64_t *value)
 {
-	double		d;
-
-	if (!cJSON_IsNumber(node))
-		return false;
-	d = node->valuedouble;
 	/* 2^63 is exact in a double; NaN fails both comparisons */
 	if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
 		return false;
@@ -894,6 +889,12 @@ wire_json_int64(const cJSON *node, int64_t *value)
 		return false;			/* not integral */
 	*value = (int64_t) d;
 	return true;
+}
+
+bool
+wire_json_int64(const cJSON *node, int64_t *value)
+{
+	return cJSON_IsNumber(node) && wire_double_int64(node->valuedouble, value);
 }
 
 /* The members a page check knows; each may appear at most once. */

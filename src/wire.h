@@ -176,6 +176,8 @@ extern bool wire_is_utf8(const char *s, size_t n, bool nul_marker_ok);
  * fraction), where a plain cast would be undefined or wrong.
  */
 extern bool wire_json_int64(const cJSON *node, int64_t *value);
+/* The same for a double from elsewhere (strtod of a string member). */
+extern bool wire_double_int64(double d, int64_t *value);
 
 /*
  * cJSON_ParseWithLength(text, len), except that every \u0000 escape in a

@@ -1188,6 +1188,16 @@ test_answers(void)
 		INT64_CASE("null", false, 0);
 #undef INT64_CASE
 		EXPECT(!wire_json_int64(NULL, &v));
+		EXPECT(wire_double_int64(-0.0, &v) && v == 0);
+		{
+			volatile double zero = 0.0;
+
+			EXPECT(!wire_double_int64(zero / zero, &v));	/* NaN */
+			EXPECT(!wire_double_int64(1.0 / zero, &v));	/* infinity */
+			EXPECT(!wire_double_int64(1.5, &v));
+		}
+		EXPECT(!wire_double_int64(1e19, &v));
+		EXPECT(wire_double_int64(-1e18, &v) && v == -1000000000000000000LL);
 	}
 	end_case("wire_json_int64");
 
