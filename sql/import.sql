@@ -129,6 +129,37 @@ IMPORT FOREIGN SCHEMA dev FROM SERVER maip INTO maip_some OPTIONS (sample_size '
 -- importing again into the same schema: the tables exist already
 IMPORT FOREIGN SCHEMA dev LIMIT TO (orders) FROM SERVER maip INTO maip_some;
 
+-- Broken answers while sampling (through test/faultproxy.py): an error
+-- naming what is wrong, never a crash, and the session goes on.  Items
+-- that are not objects ([{"S":"x"}] instead of {...}):
+\getenv proxy MAIP_TEST_FAULTPROXY
+\getenv access_key MAIP_TEST_ACCESS_KEY
+\getenv secret_key MAIP_TEST_SECRET_KEY
+CREATE SERVER maip_import_proxy FOREIGN DATA WRAPPER maip_fdw
+  OPTIONS (region 'us-east-1', endpoint :'proxy');
+CREATE USER MAPPING FOR CURRENT_USER SERVER maip_import_proxy
+  OPTIONS (access_key_id :'access_key', secret_access_key :'secret_key');
+CREATE SCHEMA maip_broken;
+\! curl -sS -f -o /dev/null -d '{"malformed":1.0,"ops":["Scan"]}' "$MAIP_TEST_FAULTPROXY/__fault"
+IMPORT FOREIGN SCHEMA dev LIMIT TO (orders) FROM SERVER maip_import_proxy INTO maip_broken
+  OPTIONS (import_sample_size '5');
+-- a value or an attribute name that is not UTF-8 (BADUTF8 becomes 0xFF
+-- 0xFE; which one comes first depends on the Scan order)
+\! curl -sS -f -o /dev/null -d '{"badutf8":1.0,"ops":["Scan"]}' "$MAIP_TEST_FAULTPROXY/__fault"
+\set VERBOSITY terse
+IMPORT FOREIGN SCHEMA fixture LIMIT TO (edge_strings) FROM SERVER maip_import_proxy INTO maip_broken
+  OPTIONS (import_sample_size '10');
+\set VERBOSITY default
+\! curl -sS -f -o /dev/null -d '{}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT count(*) AS nothing_imported FROM pg_class WHERE relnamespace = 'maip_broken'::regnamespace;
+-- without faults the same import works (U+0000 in a value is no problem for sampling)
+IMPORT FOREIGN SCHEMA fixture LIMIT TO (edge_strings) FROM SERVER maip_import_proxy INTO maip_broken
+  OPTIONS (import_sample_size '10');
+SELECT table_name, column_name, type, options
+  FROM imported_columns WHERE schema = 'maip_broken' ORDER BY table_name, attnum;
+DROP SCHEMA maip_broken CASCADE;
+DROP SERVER maip_import_proxy CASCADE;
+
 SET client_min_messages = warning;
 DROP SCHEMA maip_dev, maip_some, maip_rest, maip_sampled, maip_importtest CASCADE;
 RESET client_min_messages;

@@ -115,3 +115,62 @@ CREATE FOREIGN TABLE bad_length (id text, s varchar(3))
 SELECT * FROM bad_length;
 -- still working after all of the above
 SELECT count(*) FROM types_typed;
+
+-- Strings PostgreSQL text cannot hold (maip-fixture-edge-strings).
+-- U+0000 ("abc\u0000def"): an error naming the column, attribute and key
+-- (22P05), never a string cut at the NUL; a json column keeps it as
+-- \u0000, jsonb refuses it as PostgreSQL's jsonb input does.
+CREATE FOREIGN TABLE edge (
+  id text, status text, doc json, docb jsonb OPTIONS (attribute 'doc'), tags text[],
+  item json OPTIONS (item 'true')
+) SERVER maip OPTIONS (table 'maip-fixture-edge-strings');
+SELECT count(*) FROM edge;
+SELECT id, status, doc, tags FROM edge WHERE id = 'plain';
+SELECT status FROM edge WHERE id = 'nul';
+SELECT tags FROM edge WHERE id = 'nul';
+SELECT doc, strpos(item::text, '"status":"abc\u0000def"') > 0 AS item_keeps_it
+  FROM edge WHERE id = 'nul';
+SELECT docb FROM edge WHERE id = 'nul';
+-- pushed down, DynamoDB compares the whole string; evaluated here, the
+-- NUL item is an error instead of a second 'abc'
+SELECT id FROM edge WHERE status = 'abc';
+SELECT id FROM edge WHERE status || '' = 'abc' ORDER BY id;
+
+-- Bytes that are not UTF-8 in an answer (test/faultproxy.py's badutf8
+-- mode turns BADUTF8 into 0xFF 0xFE): an error (22021), never stored,
+-- whose text (message, DETAIL or CONTEXT) names the attribute and the key.
+CREATE FUNCTION utf8_failure(query text, attr text, key text,
+                             OUT state text, OUT names_attribute_and_key boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  msg text; det text; ctx text;
+BEGIN
+  EXECUTE query;
+  state := 'no error';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+                          det = PG_EXCEPTION_DETAIL, ctx = PG_EXCEPTION_CONTEXT;
+  names_attribute_and_key := strpos(concat_ws(' ', msg, det, ctx), attr) > 0
+                             AND strpos(concat_ws(' ', msg, det, ctx), key) > 0;
+END $$;
+\getenv proxy MAIP_TEST_FAULTPROXY
+\getenv access_key MAIP_TEST_ACCESS_KEY
+\getenv secret_key MAIP_TEST_SECRET_KEY
+CREATE SERVER maip_badutf8 FOREIGN DATA WRAPPER maip_fdw
+  OPTIONS (region 'us-east-1', endpoint :'proxy');
+CREATE USER MAPPING FOR CURRENT_USER SERVER maip_badutf8
+  OPTIONS (access_key_id :'access_key', secret_access_key :'secret_key');
+CREATE FOREIGN TABLE edge_bad (id text, status text, item jsonb OPTIONS (item 'true'))
+  SERVER maip_badutf8 OPTIONS (table 'maip-fixture-edge-strings');
+\! curl -sS -f -o /dev/null -d '{"badutf8":1.0}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT id, status FROM edge_bad WHERE id = 'plain';
+SELECT * FROM utf8_failure($$CREATE TABLE kept AS SELECT id, status FROM edge_bad WHERE id = 'bad'$$,
+                            '"status"', 'id="bad"');
+SELECT to_regclass('kept') IS NULL AS nothing_kept;
+-- in an attribute name
+SELECT * FROM utf8_failure($$SELECT item FROM edge_bad WHERE id = 'badname'$$,
+                            'name\xff\xfe', 'id="badname"');
+\! curl -sS -f -o /dev/null -d '{}' "$MAIP_TEST_FAULTPROXY/__fault"
+SELECT id, status FROM edge_bad WHERE id = 'bad';
+DROP SERVER maip_badutf8 CASCADE;
+DROP FUNCTION utf8_failure(text, text, text);

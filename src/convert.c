@@ -18,12 +18,26 @@
  *   anything else   S, N and BOOL through the type's input function
  * NULL is SQL NULL.  Anything else is an error naming both types; the
  * caller's error context adds the column, attribute and item key.
+ *
+ * Strings from the wire are checked before they become values: bytes that
+ * are not UTF-8 are an error (22021), as is U+0000 (22P05) where the value
+ * is PostgreSQL text - text cannot hold it.  The answer parser keeps a
+ * \u0000 escape as WIRE_NUL_MARKER (see wire.h) instead of letting cJSON
+ * cut the string there; in JSON output (json, jsonb, the plain JSON of M,
+ * L and sets) it is written back as \u0000, so a json column keeps it and
+ * jsonb refuses it exactly as PostgreSQL's jsonb input does.
+ *
+ * maip_check_answer and maip_check_table_description check a whole parsed
+ * answer once (wire.c's tree checks) and report the first problem with
+ * the item's key; the converters can then rely on the shape.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
 #include "common/base64.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
@@ -35,6 +49,269 @@
 
 static Datum convert_tagged(const MaipConverter *cv, const char *tag,
 							const cJSON *value, bool *isnull);
+static void append_plain_json(StringInfo buf, const char *tag, const cJSON *value, int depth);
+static void av_to_plain_json(StringInfo buf, const cJSON *av, int depth);
+static void item_to_plain_json(StringInfo buf, const cJSON *item, int depth);
+
+/* ---------- strings from the wire ---------- */
+
+/* The invalid bytes at s[i...] as "0xff 0xfe", as pg_verifymbstr reports them. */
+static char *
+invalid_bytes(const char *s, size_t len)
+{
+	StringInfoData buf;
+	size_t		i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < len && i < 4; i++)
+	{
+		if (i > 0 && !((unsigned char) s[i] >= 0x80 && (unsigned char) s[i] < 0xC0))
+			break;
+		appendStringInfo(&buf, "%s0x%02x", i ? " " : "", (unsigned char) s[i]);
+	}
+	return buf.data;
+}
+
+/* Where s[0..len) stops being UTF-8 (WIRE_NUL_MARKER allowed); len if never. */
+static size_t
+utf8_prefix(const char *s, size_t len)
+{
+	size_t		i = 0;
+
+	while (i < len)
+	{
+		int			n = ((unsigned char) s[i] < 0x80) ? 1 : pg_utf_mblen((const unsigned char *) s + i);
+
+		if (n == 1 && (unsigned char) s[i] < 0x80)
+			i++;
+		else if (len - i >= 2 && memcmp(s + i, WIRE_NUL_MARKER, 2) == 0)
+			i += 2;
+		else if ((size_t) n <= len - i && wire_is_utf8(s + i, n, false))
+			i += n;
+		else
+			return i;
+	}
+	return len;
+}
+
+static void append_display_text(StringInfo buf, const char *s);
+
+/*
+ * s, a string from the answer, about to become a PostgreSQL value: an
+ * error unless it is UTF-8 and, unless nul_ok (JSON output), free of
+ * U+0000.  Cheap for the common case: one pass, no copy.  is_name: s is
+ * an attribute name, which the error shows (escaped); values are not
+ * shown, only the offending bytes.
+ */
+static void
+check_wire_string(const char *s, bool nul_ok, bool is_name)
+{
+	size_t		len = strlen(s);
+	size_t		bad;
+
+	if (wire_is_utf8(s, len, false))
+		return;
+	bad = utf8_prefix(s, len);
+	if (bad < len && is_name)
+	{
+		StringInfoData name;
+
+		initStringInfo(&name);
+		append_display_text(&name, s);
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("DynamoDB attribute name %s is not valid UTF-8", name.data),
+				 errdetail("Invalid byte sequence for encoding \"UTF8\": %s.",
+						   invalid_bytes(s + bad, len - bad))));
+	}
+	if (bad < len)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("DynamoDB string is not valid UTF-8"),
+				 errdetail("Invalid byte sequence for encoding \"UTF8\": %s.",
+						   invalid_bytes(s + bad, len - bad))));
+	if (!nul_ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				 errmsg("DynamoDB string contains the character U+0000, which PostgreSQL text cannot hold"),
+				 errhint("A json column reads the attribute with the character as \\u0000.")));
+}
+
+/* A string from the answer as a JSON string: UTF-8 checked, U+0000 as \u0000. */
+static void
+append_json_text(StringInfo buf, const char *s, bool is_name)
+{
+	StringInfoData tmp;
+	char	   *p;
+	char	   *mark;
+
+	check_wire_string(s, true, is_name);
+	if (strstr(s, WIRE_NUL_MARKER) == NULL)
+	{
+		escape_json(buf, s);
+		return;
+	}
+	/* escape_json copies the marker's bytes as they are: replace them after */
+	initStringInfo(&tmp);
+	escape_json(&tmp, s);
+	for (p = tmp.data; (mark = strstr(p, WIRE_NUL_MARKER)) != NULL; p = mark + 2)
+	{
+		appendBinaryStringInfo(buf, p, mark - p);
+		appendStringInfoString(buf, "\\u0000");
+	}
+	appendStringInfoString(buf, p);
+	pfree(tmp.data);
+}
+
+/*
+ * s quoted for an error message, whatever its bytes: UTF-8 as it is (JSON
+ * escapes for quotes and control characters), U+0000 as \u0000, and bytes
+ * that are not UTF-8 as \xNN, so that a message never carries them.
+ */
+static void
+append_display_text(StringInfo buf, const char *s)
+{
+	size_t		len = strlen(s);
+	size_t		i = 0;
+
+	if (wire_is_utf8(s, len, false))
+	{
+		escape_json(buf, s);
+		return;
+	}
+	appendStringInfoChar(buf, '"');
+	while (i < len)
+	{
+		size_t		ok = utf8_prefix(s + i, len - i);
+		char	   *piece = pnstrdup(s + i, ok);
+		StringInfoData q;
+
+		/* the valid run, escaped, without escape_json's quotes */
+		initStringInfo(&q);
+		escape_json(&q, piece);
+		for (char *p = q.data + 1; p < q.data + q.len - 1; p++)
+		{
+			if (p[0] == '\xC0' && p[1] == '\x80')
+			{
+				appendStringInfoString(buf, "\\u0000");
+				p++;
+			}
+			else
+				appendStringInfoChar(buf, *p);
+		}
+		i += ok;
+		if (i < len)
+			appendStringInfo(buf, "\\x%02x", (unsigned char) s[i++]);
+	}
+	appendStringInfoChar(buf, '"');
+}
+
+/* ---------- whole answers ---------- */
+
+/* " (attribute "a" of the item with key (k="1"))", or "" when unknown. */
+static char *
+problem_location(const WireProblem *pr, List *key_names)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+	bool		first = true;
+
+	if (pr->item == NULL)
+		return "";
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, " (");
+	if (pr->attribute && pr->attribute->string)
+	{
+		appendStringInfoString(&buf, "attribute ");
+		append_display_text(&buf, pr->attribute->string);
+		appendStringInfoString(&buf, " of ");
+	}
+	appendStringInfoString(&buf, "the item");
+	foreach(lc, key_names)
+	{
+		const char *name = strVal(lfirst(lc));
+		const cJSON *av = cJSON_GetObjectItemCaseSensitive(pr->item, name);
+
+		appendStringInfo(&buf, "%s%s=", first ? " with key (" : ", ", name);
+		if (av)
+			maip_av_to_display(&buf, av);
+		else
+			appendStringInfoChar(&buf, '?');
+		first = false;
+	}
+	if (!first)
+		appendStringInfoChar(&buf, ')');
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+/*
+ * Checks a parsed Scan, Query, GetItem or BatchGetItem answer (one walk,
+ * no allocation unless it is bad): an error unless it has the shape
+ * DynamoDB documents (items are objects of one-member AttributeValues of
+ * the right JSON types, at most 32 levels deep, numbers are decimals,
+ * Count and ScannedCount are integers) and its names and strings are
+ * UTF-8.  key_names (String nodes, may be NIL) are the key attributes
+ * shown for the item a problem is in.  U+0000 in a string is not a
+ * problem here: it is one only where the value becomes text.
+ */
+void
+maip_check_answer(const cJSON *answer, const char *operation, const char *table,
+				  List *key_names)
+{
+	WirePage	page;
+	WireProblem pr;
+	char	   *detail;
+
+	if (wire_check_page_tree(answer, WIRE_CHECK_ANSWER, &page, &pr) == 1)
+		return;
+	/* wire.c's reasons are lower-case phrases: a sentence for DETAIL */
+	detail = psprintf("%s%s.", pr.error, problem_location(&pr, key_names));
+	detail[0] = pg_toupper((unsigned char) detail[0]);
+	if (pr.not_utf8)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("DynamoDB %s answer for table \"%s\" holds a string that is not valid UTF-8",
+						operation, table),
+				 errdetail_internal("%s", detail)));
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_REPLY_HANDLE),
+			 errmsg("DynamoDB %s answer for table \"%s\" is malformed", operation, table),
+			 errdetail_internal("%s", detail)));
+}
+
+/* Checks DescribeTable's "Table" object as far as the FDW reads it (see wire.h). */
+void
+maip_check_table_description(const cJSON *desc, const char *table)
+{
+	WireProblem pr;
+	char	   *detail;
+
+	if (wire_check_table_description(desc, WIRE_CHECK_ANSWER, &pr) == 1)
+		return;
+	detail = psprintf("%s.", pr.error);
+	detail[0] = pg_toupper((unsigned char) detail[0]);
+	ereport(ERROR,
+			(errcode(pr.not_utf8 ? ERRCODE_CHARACTER_NOT_IN_REPERTOIRE : ERRCODE_FDW_REPLY_HANDLE),
+			 errmsg("DynamoDB DescribeTable answer for table \"%s\" is malformed", table),
+			 errdetail_internal("%s", detail)));
+}
+
+/*
+ * A JSON number that is an integer int64 holds (Count, ScannedCount,
+ * ItemCount...): true and *value; false for anything else, where a plain
+ * (int64) cast of valuedouble would be undefined (NaN, 1e300).
+ */
+bool
+maip_json_int64(const cJSON *v, int64 *value)
+{
+	int64_t		x;
+
+	if (!wire_json_int64(v, &x))
+		return false;
+	*value = (int64) x;
+	return true;
+}
 
 void
 maip_converter_init(MaipConverter *cv, Oid typid, int32 typmod)
@@ -191,16 +468,29 @@ append_set_json(StringInfo buf, const cJSON *set, char type)
 		if (type == 'N')
 			append_json_number(buf, m[i].node->valuestring);
 		else
-			escape_json(buf, m[i].node->valuestring);
+			append_json_text(buf, m[i].node->valuestring, false);
 	}
 	appendStringInfoChar(buf, ']');
 }
 
+/*
+ * One AttributeValue's value as plain JSON.  depth counts AttributeValue
+ * levels from the attribute (1): answers are checked for DynamoDB's 32
+ * nesting levels before conversion, but a tree that was not must still
+ * not recurse without bound.
+ */
 static void
-append_plain_json(StringInfo buf, const char *tag, const cJSON *value)
+append_plain_json(StringInfo buf, const char *tag, const cJSON *value, int depth)
 {
 	const cJSON *child;
 	bool		first = true;
+
+	check_stack_depth();
+	if (depth > WIRE_AV_DEPTH_LIMIT)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("DynamoDB value is nested more than %d levels deep",
+						WIRE_AV_DEPTH_LIMIT - 1)));
 
 	/* SS, NS, BS: arrays, in a stable order */
 	if ((tag[0] == 'S' || tag[0] == 'N' || tag[0] == 'B') && tag[1] == 'S' && tag[2] == '\0' &&
@@ -215,7 +505,7 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value)
 		case 'S':
 			if (tag[1] == '\0' && cJSON_IsString(value))
 			{
-				escape_json(buf, value->valuestring);
+				append_json_text(buf, value->valuestring, false);
 				return;
 			}
 			break;
@@ -234,7 +524,7 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value)
 		case 'B':
 			if (tag[1] == '\0' && cJSON_IsString(value))
 			{
-				escape_json(buf, value->valuestring);
+				append_json_text(buf, value->valuestring, false);
 				return;
 			}
 			if (strcmp(tag, "BOOL") == 0)
@@ -246,7 +536,7 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value)
 		case 'M':
 			if (tag[1] == '\0' && cJSON_IsObject(value))
 			{
-				maip_item_to_plain_json(buf, value);
+				item_to_plain_json(buf, value, depth + 1);
 				return;
 			}
 			break;
@@ -259,7 +549,7 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value)
 					if (!first)
 						appendStringInfoChar(buf, ',');
 					first = false;
-					maip_av_to_plain_json(buf, child);
+					av_to_plain_json(buf, child, depth + 1);
 				}
 				appendStringInfoChar(buf, ']');
 				return;
@@ -271,8 +561,8 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value)
 			 errmsg("malformed DynamoDB AttributeValue of type \"%s\"", tag)));
 }
 
-void
-maip_av_to_plain_json(StringInfo buf, const cJSON *av)
+static void
+av_to_plain_json(StringInfo buf, const cJSON *av, int depth)
 {
 	const char *tag;
 	const cJSON *value;
@@ -281,12 +571,18 @@ maip_av_to_plain_json(StringInfo buf, const cJSON *av)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 				 errmsg("malformed DynamoDB AttributeValue")));
-	append_plain_json(buf, tag, value);
+	append_plain_json(buf, tag, value, depth);
+}
+
+void
+maip_av_to_plain_json(StringInfo buf, const cJSON *av)
+{
+	av_to_plain_json(buf, av, 1);
 }
 
 /* An item or an M value: {"name": AttributeValue, ...} -> {"name": plain, ...} */
-void
-maip_item_to_plain_json(StringInfo buf, const cJSON *item)
+static void
+item_to_plain_json(StringInfo buf, const cJSON *item, int depth)
 {
 	const cJSON *attr;
 	bool		first = true;
@@ -297,11 +593,17 @@ maip_item_to_plain_json(StringInfo buf, const cJSON *item)
 		if (!first)
 			appendStringInfoChar(buf, ',');
 		first = false;
-		escape_json(buf, attr->string ? attr->string : "");
+		append_json_text(buf, attr->string ? attr->string : "", true);
 		appendStringInfoChar(buf, ':');
-		maip_av_to_plain_json(buf, attr);
+		av_to_plain_json(buf, attr, depth);
 	}
 	appendStringInfoChar(buf, '}');
+}
+
+void
+maip_item_to_plain_json(StringInfo buf, const cJSON *item)
+{
+	item_to_plain_json(buf, item, 1);
 }
 
 /* A short rendering of a key value for error messages: "x", 12, <binary>. */
@@ -314,11 +616,15 @@ maip_av_to_display(StringInfo buf, const cJSON *av)
 	if (!maip_av_unwrap(av, &tag, &value) || !cJSON_IsString(value))
 		appendStringInfoString(buf, "?");
 	else if (strcmp(tag, "S") == 0)
-		escape_json(buf, value->valuestring);
-	else if (strcmp(tag, "N") == 0)
+		append_display_text(buf, value->valuestring);
+	else if (strcmp(tag, "N") == 0 && wire_is_utf8(value->valuestring, strlen(value->valuestring), false))
 		appendStringInfoString(buf, value->valuestring);
 	else
-		appendStringInfo(buf, "<%s %s>", tag, value->valuestring);
+	{
+		appendStringInfo(buf, "<%s ", tag);
+		append_display_text(buf, value->valuestring);
+		appendStringInfoChar(buf, '>');
+	}
 }
 
 static Datum
@@ -364,7 +670,7 @@ string_form(const char *tag, const cJSON *value)
 	if (strcmp(tag, "BOOL") == 0)
 		return cJSON_IsTrue(value) ? "true" : "false";
 	initStringInfo(&buf);
-	append_plain_json(&buf, tag, value);
+	append_plain_json(&buf, tag, value, 1);
 	return buf.data;
 }
 
@@ -419,6 +725,9 @@ convert_tagged(const MaipConverter *cv, const char *tag, const cJSON *value, boo
 		*isnull = true;
 		return (Datum) 0;
 	}
+	/* a string as a value: UTF-8 and no U+0000 (JSON output checks its own) */
+	if (scalar_string && cv->kind != MAIP_KIND_JSON && cv->kind != MAIP_KIND_JSONB)
+		check_wire_string(value->valuestring, false, false);
 
 	switch (cv->kind)
 	{
@@ -449,7 +758,7 @@ convert_tagged(const MaipConverter *cv, const char *tag, const cJSON *value, boo
 		case MAIP_KIND_JSON:
 		case MAIP_KIND_JSONB:
 			initStringInfo(&buf);
-			append_plain_json(&buf, tag, value);
+			append_plain_json(&buf, tag, value, 1);
 			return call_input(cv, buf.data);
 		case MAIP_KIND_ARRAY:
 			if (cJSON_IsArray(value))

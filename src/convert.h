@@ -9,6 +9,7 @@
 #include "postgres.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "nodes/pg_list.h"
 
 #include "json.h"
 
@@ -50,5 +51,11 @@ extern void maip_item_to_plain_json(StringInfo buf, const cJSON *item);
 extern bool maip_av_unwrap(const cJSON *av, const char **tag, const cJSON **value);
 extern void maip_av_to_display(StringInfo buf, const cJSON *av);
 extern void maip_datum_to_av(StringInfo buf, Datum value, Oid typid, char type);
+
+/* checks of whole answers, before anything in them is converted */
+extern void maip_check_answer(const cJSON *answer, const char *operation,
+							  const char *table, List *key_names);
+extern void maip_check_table_description(const cJSON *desc, const char *table);
+extern bool maip_json_int64(const cJSON *v, int64 *value);
 
 #endif							/* MAIP_CONVERT_H */

@@ -23,6 +23,10 @@
  *     (S text, N numeric, B bytea, BOOL boolean, SS text[], NS numeric[],
  *     BS bytea[]; M, L, mixed or only NULL -> jsonb), in attribute order;
  *   - item jsonb OPTIONS (item 'true'): the whole item.
+ * Every DescribeTable answer and every sampled Scan page is checked
+ * (convert.c's maip_check_answer / maip_check_table_description) before
+ * anything is read from it: a broken answer is an error, never a crash or
+ * a column named after bytes that are not UTF-8.
  * Names are unique within a table.  Attributes claim their names first
  * (keys, index keys, sampled attributes, in that order); a key part whose
  * name is taken becomes <raw column>_part<n> (customer_id_timestamp_part1);
@@ -43,9 +47,11 @@
 #include "utils/builtins.h"
 
 #include "admin.h"
+#include "convert.h"
 #include "import.h"
 #include "options.h"
 #include "request.h"
+#include "wire.h"
 
 #define MAX_SAMPLE_SIZE 10000
 
@@ -360,9 +366,25 @@ sampled_cmp(const ListCell *a, const ListCell *b)
 				  ((SampledAttribute *) lfirst(b))->attribute);
 }
 
-/* Attributes of the first sample_size items of a Scan, with the types seen. */
+/* An attribute name becomes a column option (text): U+0000 cannot be one. */
+static void
+check_attribute_name(const char *name, const char *table)
+{
+	if (strstr(name, WIRE_NUL_MARKER) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				 errmsg("DynamoDB table \"%s\" has an attribute name containing the character U+0000",
+						table),
+				 errdetail("PostgreSQL text, and so a column option, cannot hold it."),
+				 errhint("Import with import_sample_size '0' and define that column by hand.")));
+}
+
+/*
+ * Attributes of the first sample_size items of a Scan, with the types seen.
+ * key_names: the table's key attributes, to name an item in errors.
+ */
 static List *
-sample_attributes(MaipClient *client, const char *table, int sample_size)
+sample_attributes(MaipClient *client, const char *table, int sample_size, List *key_names)
 {
 	List	   *attrs = NIL;
 	char	   *start_key = NULL;
@@ -384,6 +406,8 @@ sample_attributes(MaipClient *client, const char *table, int sample_size)
 			appendStringInfo(&body, ",\"ExclusiveStartKey\":%s", start_key);
 		appendStringInfoChar(&body, '}');
 		answer = maip_call(client, "Scan", &body, table);
+		/* items are objects of named AttributeValues from here on */
+		maip_check_answer(answer, "Scan", table, key_names);
 
 		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(answer, "Items"))
 		{
@@ -392,7 +416,10 @@ sample_attributes(MaipClient *client, const char *table, int sample_size)
 			if (seen >= sample_size)
 				break;
 			cJSON_ArrayForEach(av, item)
+			{
+				check_attribute_name(av->string, table);
 				sampled(&attrs, av->string)->tags |= sample_tag(av);
+			}
 			seen++;
 		}
 		lek = cJSON_GetObjectItemCaseSensitive(answer, "LastEvaluatedKey");
@@ -454,6 +481,7 @@ table_columns(const cJSON *table, List *samples, bool with_parts)
 		ImportColumn *col = new_column(attr, key_type(attribute_type(table, attr)));
 		int			n = 0;
 
+		check_attribute_name(attr, maip_json_string(table, "TableName"));
 		col->not_null = i++ < table_keys;
 		columns = lappend(columns, col);
 		named = lappend(named, col);
@@ -637,8 +665,15 @@ maipImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 		local_names = lappend(local_names, makeString(local));
 
 		desc = (cJSON *) maip_describe_table_json(client, table, false);
+		maip_check_table_description(desc, table);
 		if (sample_size > 0)
-			samples = sample_attributes(client, table, sample_size);
+		{
+			int			table_keys;
+			List	   *keys = key_attributes(desc, &table_keys);
+
+			samples = sample_attributes(client, table, sample_size,
+										list_truncate(keys, table_keys));
+		}
 		commands = lappend(commands,
 						   create_table_sql(local, table, table_columns(desc, samples, with_parts),
 											server->servername));

@@ -13,6 +13,7 @@
 #include "utils/json.h"
 
 #include "json.h"
+#include "wire.h"
 
 static void *
 cjson_palloc(size_t size)
@@ -35,11 +36,15 @@ maip_json_init(void)
 	cJSON_InitHooks(&hooks);
 }
 
-/* Parse a response body; NULL when it is not (complete) JSON. */
+/*
+ * Parse a response body; NULL when it is not (complete) JSON.  A \u0000
+ * escape comes out as WIRE_NUL_MARKER (wire.c): cJSON would otherwise end
+ * the string there and "abc\u0000def" would silently read as "abc".
+ */
 cJSON *
 maip_json_parse(const char *text, size_t len)
 {
-	return cJSON_ParseWithLength(text, len);
+	return wire_parse_json(text, len);
 }
 
 /* obj[member] if it is a string, else NULL. */

@@ -11,7 +11,13 @@
  *     grammars the FDW cares about;
  *   - wire_check_attribute_value / wire_check_page: whether a parsed
  *     AttributeValue, and a whole Scan/Query/GetItem/BatchGetItem answer,
- *     have the shape DynamoDB documents.
+ *     have the shape DynamoDB documents;
+ *   - wire_check_page_tree / wire_check_table_description: the same shape
+ *     rules on a tree the caller parsed (the FDW checks every answer it
+ *     reads with them), without allocating;
+ *   - wire_parse_json: cJSON_ParseWithLength, except that a \u0000 escape
+ *     survives as WIRE_NUL_MARKER instead of ending the string;
+ *   - wire_is_utf8, wire_json_int64: small checks the FDW needs on values.
  *
  * Why a separate module: the FDW's own callers (src/request.c,
  * src/convert.c) live inside the PostgreSQL backend, where palloc and
@@ -37,6 +43,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -54,6 +61,31 @@ extern "C" {
  * attribute's own value as one level, that is 33 AttributeValue levels.
  */
 #define WIRE_AV_DEPTH_LIMIT		33
+
+/*
+ * What a \u0000 escape in an answer becomes in the parsed tree: the
+ * overlong (invalid) UTF-8 form of U+0000, which no valid string holds.
+ * cJSON decodes \u0000 into a NUL byte, and its strings are C strings, so
+ * "abc\u0000def" would read as "abc": silently truncated.
+ */
+#define WIRE_NUL_MARKER			"\xC0\x80"
+
+/* What the checks look at besides the shape (flags of wire_check_*). */
+#define WIRE_CHECK_DDB_NUMBERS	0x01	/* N and NS members within DynamoDB's
+										 * limits (38 digits, 1E-130..1E+126);
+										 * else only the decimal grammar */
+#define WIRE_CHECK_DISTINCT		0x02	/* no name twice in an item or M, no
+										 * member twice in a set (allocates) */
+#define WIRE_CHECK_UTF8			0x04	/* names and S/SS strings are UTF-8
+										 * (WIRE_NUL_MARKER allowed) */
+/*
+ * What the FDW checks on every answer: shape, nesting depth, number
+ * grammar, UTF-8 - one walk, no allocation.  Emulators store N strings
+ * verbatim (moto keeps more than 38 digits), and reading them exactly is
+ * better than refusing them; duplicate names cannot be told from cJSON's
+ * tree cheaply and only make the first copy win.
+ */
+#define WIRE_CHECK_ANSWER		WIRE_CHECK_UTF8
 
 /* What the body of an error answer turned out to be. */
 typedef enum WireErrorBody
@@ -131,6 +163,41 @@ extern bool wire_is_dynamodb_number(const char *s);
  */
 extern int	wire_check_attribute_value(const cJSON *av, int depth_limit);
 
+/*
+ * Is s[0..n) UTF-8 as PostgreSQL's pg_verifymbstr accepts it: no NUL byte
+ * counts against it here, but no overlong forms, no surrogates, nothing
+ * above U+10FFFF; with nul_marker_ok, WIRE_NUL_MARKER is accepted too.
+ */
+extern bool wire_is_utf8(const char *s, size_t n, bool nul_marker_ok);
+
+/*
+ * A JSON number that is an integer an int64_t holds exactly: *value and
+ * true; false for anything else (not a number, NaN, out of range, a
+ * fraction), where a plain cast would be undefined or wrong.
+ */
+extern bool wire_json_int64(const cJSON *node, int64_t *value);
+/* The same for a double from elsewhere (strtod of a string member). */
+extern bool wire_double_int64(double d, int64_t *value);
+
+/*
+ * cJSON_ParseWithLength(text, len), except that every \u0000 escape in a
+ * string comes out as WIRE_NUL_MARKER (see there).  The text is only
+ * copied (through cJSON_malloc, rewritten) when it has such an escape.
+ * NULL when text is not JSON, or on allocation failure.  Like
+ * cJSON_ParseWithLength, it wants text[len] readable (a NUL there, as
+ * src/http.c keeps) on cJSON builds older than 1.7.18.
+ */
+extern cJSON *wire_parse_json(const char *text, size_t len);
+
+/* Where, and what, the first problem a tree check found is. */
+typedef struct WireProblem
+{
+	const char *error;			/* static text, NULL when none */
+	bool		not_utf8;		/* it is a name or string that is not UTF-8 */
+	const cJSON *item;			/* the item (or key) it is in, or NULL */
+	const cJSON *attribute;		/* that item's attribute it is in, or NULL */
+} WireProblem;
+
 /* What wire_check_page found. */
 typedef struct WirePage
 {
@@ -162,6 +229,28 @@ typedef struct WirePage
  * own allocations failed.  *out is always filled in.
  */
 extern int	wire_check_page(const char *body, size_t len, WirePage *out);
+
+/*
+ * wire_check_page's rules on a parsed answer doc, with the given
+ * WIRE_CHECK_* flags (wire_check_page uses DDB_NUMBERS | DISTINCT).
+ * Returns 1 if valid, 0 if not (*out says why and where; page->error is
+ * the same text), -1 only with WIRE_CHECK_DISTINCT when a temporary
+ * allocation failed.  Without WIRE_CHECK_DISTINCT nothing is allocated and
+ * the tree is walked once; recursion is bounded by WIRE_AV_DEPTH_LIMIT.
+ */
+extern int	wire_check_page_tree(const cJSON *doc, int flags, WirePage *page,
+								 WireProblem *out);
+
+/*
+ * The "Table" object of a DescribeTable answer, as far as the FDW reads
+ * it: TableName a string; KeySchema a non-empty array of {AttributeName,
+ * KeyType HASH|RANGE}; AttributeDefinitions, if present, an array of
+ * {AttributeName, AttributeType S|N|B}; GlobalSecondaryIndexes and
+ * LocalSecondaryIndexes, if present, arrays of objects with an IndexName
+ * and a KeySchema as above.  Names are UTF-8 under WIRE_CHECK_UTF8.
+ * 1 if so, else 0 with *out filled in.  Allocates nothing.
+ */
+extern int	wire_check_table_description(const cJSON *table, int flags, WireProblem *out);
 
 #ifdef __cplusplus
 }

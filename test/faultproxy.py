@@ -39,6 +39,10 @@ number, so the probabilities add up):
              HTTP 500 as error5xx does: the client cannot know it worked
   drop_after forward, then close the connection without an answer
   oversize   forward, then answer 200 with a 20 MB JSON body
+  badutf8    forward, then replace every BADUTF8 in the answer's bytes with
+             0xFF 0xFE (never UTF-8), e.g. in an S value or an attribute
+             name of maip-fixture-edge-strings; answers without the marker
+             pass unchanged
 Independently of those, for requests the proxy forwards:
   slow       with probability `slow` (default 1 when slow_ms > 0) wait
              slow_ms before forwarding; the wait ends early if the client
@@ -74,7 +78,7 @@ import urllib.parse
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-FAULTS = ("drop", "error5xx", "throttle", "truncate", "garbage", "malformed")
+FAULTS = ("drop", "error5xx", "throttle", "truncate", "garbage", "malformed", "badutf8")
 FAULTS += ("error5xx_after", "drop_after", "oversize")  # after forwarding: see fail_after
 STAT_KEYS = ("requests", "forwarded", "ok") + FAULTS + ("slow", "unprocessed_keys",
                                                          "unprocessed_responses", "unprocessed_skipped",
@@ -251,6 +255,18 @@ def move_unprocessed(state, req_body, resp_body, p):
     return json.dumps(resp, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+BADUTF8_MARKER = b"BADUTF8"
+
+
+def corrupt_utf8(headers, data):
+    """The badutf8 fault: (headers, body) with every BADUTF8 made 0xFF 0xFE."""
+    if BADUTF8_MARKER not in data:
+        return headers, data
+    data = data.replace(BADUTF8_MARKER, b"\xff\xfe")
+    headers = [(k, v) for k, v in headers if k.lower() != "x-amz-crc32"]
+    return headers, data
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "faultproxy"
@@ -392,6 +408,10 @@ class Handler(BaseHTTPRequestHandler):
                 headers = [(k, v) for k, v in headers if k.lower() != "x-amz-crc32"]
             except ValueError:
                 pass
+            return self.reply(status, data, headers)
+        if fault == "badutf8" and status == 200:
+            st.count("badutf8")
+            headers, data = corrupt_utf8(headers, data)
             return self.reply(status, data, headers)
         if unproc > 0 and op == "BatchGetItem" and status == 200:
             new = move_unprocessed(st, body, data, unproc)

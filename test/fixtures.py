@@ -588,6 +588,19 @@ def fixture_adversarial_items():
     return items
 
 
+def fixture_edge_strings_items():
+    # strings PostgreSQL text cannot hold, or that a proxy turns into bytes
+    # that are not UTF-8 (test/faultproxy.py's badutf8 mode rewrites
+    # BADUTF8); types.sql reads them
+    return [
+        {"id": S("plain"), "status": S("abc"), "doc": {"M": {"v": S("abc")}}},
+        {"id": S("nul"), "status": S("abc\x00def"), "doc": {"M": {"v": S("abc\x00def")}},
+         "tags": {"SS": ["x\x00y", "z"]}},
+        {"id": S("bad"), "status": S("xBADUTF8y")},
+        {"id": S("badname"), "nameBADUTF8": S("v")},
+    ]
+
+
 def T(name, pk, sk, gen, gsis=None):
     return {"name": name, "pk": pk, "sk": sk, "gen": gen, "gsis": gsis or []}
 
@@ -607,6 +620,7 @@ TABLES = [
     T("maip-fixture-types", ("id", "S"), None, fixture_types_items),
     T("maip-fixture-types-bad", ("id", "S"), None, fixture_types_bad_items),
     T("maip-fixture-adversarial", ("k", "S"), None, fixture_adversarial_items),
+    T("maip-fixture-edge-strings", ("id", "S"), None, fixture_edge_strings_items),
 ]
 
 

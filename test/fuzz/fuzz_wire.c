@@ -9,6 +9,8 @@
  *     input's first bytes (up to the first NUL, at most 127 bytes: what
  *     src/http.c keeps);
  *   - wire_check_page, with and without the NUL;
+ *   - wire_parse_json and wire_check_page_tree (what the FDW runs on every
+ *     answer), which must agree with wire_check_page;
  *   - cJSON, and then wire_check_attribute_value on the top-level value
  *     and on each of its members (so AttributeValues are checked directly,
  *     not only when they sit inside a well-formed page), and
@@ -173,6 +175,39 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			cJSON_Delete(doc);
 		}
+	}
+	/*
+	 * What the FDW runs on every answer: wire_parse_json (which marks
+	 * \u0000 escapes) and the allocation-free tree check.  It agrees with
+	 * wire_check_page, which is stricter (DynamoDB's number limits, no
+	 * duplicates) but does not look at UTF-8: a page valid there is valid
+	 * here unless a string in it is not UTF-8, and never when the input is
+	 * all valid UTF-8.
+	 */
+	{
+		cJSON	   *doc = wire_parse_json(terminated, size);
+		WirePage	tp;
+		WireProblem pr;
+
+		if (doc != NULL)
+		{
+			int			rc = wire_check_page_tree(doc, WIRE_CHECK_ANSWER, &tp, &pr);
+
+			CHECK(rc == 0 || rc == 1);
+			CHECK((rc == 1) == (pr.error == NULL));
+			CHECK(tp.error == pr.error);
+			if (rc1 == 1)
+				CHECK(rc == 1 || pr.not_utf8);
+			if (rc1 == 1 && utf8)
+				CHECK(rc == 1);
+			if (rc1 == 1 && rc == 1)
+				CHECK(tp.items == p1.items && tp.count == p1.count);
+			if (rc == 0 && pr.attribute != NULL)
+				CHECK(pr.item != NULL);
+			cJSON_Delete(doc);
+		}
+		else
+			CHECK(rc1 == 0);
 	}
 	if (size < 256)
 	{

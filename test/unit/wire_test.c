@@ -990,6 +990,264 @@ test_pages(void)
 }
 
 /* ------------------------------------------------------------------------
+ * 2b. What the FDW uses on parsed answers: tree checks, \u0000, UTF-8, int64
+ * ------------------------------------------------------------------------ */
+
+/* the tree of the last check_tree_str, kept so that *pr's pointers stay valid */
+static cJSON *tree_doc = NULL;
+
+/* wire_parse_json(s) then wire_check_page_tree with flags; -2 if not JSON */
+static int
+check_tree_str(const char *s, int flags, WireProblem *pr)
+{
+	char	   *exact = exact_copy(s, strlen(s));
+	WirePage	page;
+	int			rc;
+
+	cJSON_Delete(tree_doc);
+	tree_doc = wire_parse_json(exact, strlen(s));
+	exact_free(exact, strlen(s));
+	if (tree_doc == NULL)
+	{
+		memset(pr, 0, sizeof(*pr));
+		return -2;
+	}
+	rc = wire_check_page_tree(tree_doc, flags, &page, pr);
+	EXPECT((rc == 1) == (pr->error == NULL));
+	EXPECT(page.error == pr->error);
+	return rc;
+}
+
+static void
+test_answers(void)
+{
+	static const char *const lenient_ok[] = {
+		/* more than 38 digits and beyond 1E+126: moto stores N verbatim */
+		"{\"Items\":[{\"n\":{\"N\":\"123456789012345678901234567890123456789012\"}}]}",
+		"{\"Items\":[{\"n\":{\"NS\":[\"1e400\",\"2\"]}}]}",
+		/* duplicates are not looked for (no allocation) */
+		"{\"Items\":[{\"a\":{\"S\":\"x\"},\"a\":{\"S\":\"y\"}}]}",
+		"{\"Items\":[{\"a\":{\"S\":\"caf\u00e9 \\u00e9\\ud83d\\ude00\"}}],\"Count\":1}",
+		"{\"Item\":{\"a\":{\"S\":\"abc\\u0000def\"},\"b\\u0000\":{\"SS\":[\"\\u0000\"]}}}"
+	};
+	static const char *const lenient_bad[] = {
+		"{\"Items\":[[{\"S\":\"x\"}]],\"Count\":1,\"ScannedCount\":1}",
+		"{\"Items\":[{\"n\":{\"N\":\"NaN\"}}]}",
+		"{\"Items\":[{\"n\":{\"N\":\"Infinity\"}}]}",
+		"{\"Items\":[{\"n\":{\"N\":\"\"}}]}",
+		"{\"Items\":[{\"n\":{\"N\":\"1e\"}}]}",
+		"{\"Items\":[{\"n\":{\"NS\":[\"-\"]}}]}",
+		"{\"Items\":[{\"a\":{\"S\":\"x\",\"N\":\"1\"}}]}",
+		"{\"Item\":{\"a\":{\"Q\":\"x\"}}}"
+	};
+	WireProblem pr;
+	size_t		i;
+	int64_t		v;
+	char	   *deep;
+	char	   *page;
+
+	begin_case();
+	for (i = 0; i < sizeof(lenient_ok) / sizeof(lenient_ok[0]); i++)
+		if (check_tree_str(lenient_ok[i], WIRE_CHECK_ANSWER, &pr) != 1)
+			fail("rejected %s (%s)", lenient_ok[i], pr.error ? pr.error : "?");
+	for (i = 0; i < sizeof(lenient_bad) / sizeof(lenient_bad[0]); i++)
+		if (check_tree_str(lenient_bad[i], WIRE_CHECK_ANSWER, &pr) != 0)
+			fail("accepted %s", lenient_bad[i]);
+	/* the strict flags still give wire_check_page's answers */
+	EXPECT(check_tree_str(lenient_ok[0], WIRE_CHECK_DDB_NUMBERS, &pr) == 0);
+	EXPECT(check_tree_str(lenient_ok[2], WIRE_CHECK_DISTINCT, &pr) == 1 - 1);
+	end_case("answer tree: shape without DynamoDB's number limits or duplicate search");
+
+	begin_case();
+	/* the issue's trigger: an item that is a list */
+	EXPECT(check_tree_str("{\"Items\":[[{\"S\":\"x\"}]],\"Count\":1,\"ScannedCount\":1}",
+						  WIRE_CHECK_ANSWER, &pr) == 0);
+	EXPECT(pr.error && strcmp(pr.error, "an element of Items is not an object") == 0);
+	EXPECT(!pr.not_utf8 && pr.item == NULL && pr.attribute == NULL);
+	/* a problem inside an item names the item and its attribute */
+	EXPECT(check_tree_str("{\"Items\":[{\"k\":{\"S\":\"1\"}},{\"k\":{\"S\":\"2\"},\"m\":{\"M\":{\"x\":{\"N\":\"NaN\"}}}}]}",
+						  WIRE_CHECK_ANSWER, &pr) == 0);
+	EXPECT(pr.item && pr.attribute && strcmp(pr.attribute->string, "m") == 0);
+	EXPECT(pr.item && strcmp(cJSON_GetObjectItemCaseSensitive(pr.item, "k")->child->valuestring, "2") == 0);
+	/* invalid UTF-8 in an S value, an SS member, a name, a map key */
+	EXPECT(check_tree_str("{\"Items\":[{\"k\":{\"S\":\"1\"},\"s\":{\"S\":\"a\xff\xfe\"}}]}",
+						  WIRE_CHECK_ANSWER, &pr) == 0 && pr.not_utf8 &&
+		   pr.attribute && strcmp(pr.attribute->string, "s") == 0);
+	EXPECT(check_tree_str("{\"Items\":[{\"s\":{\"SS\":[\"ok\",\"\xed\xa0\x80\"]}}]}",
+						  WIRE_CHECK_ANSWER, &pr) == 0 && pr.not_utf8);
+	EXPECT(check_tree_str("{\"Items\":[{\"\xc3\x28\":{\"S\":\"x\"}}]}", WIRE_CHECK_ANSWER, &pr) == 0 &&
+		   pr.not_utf8);
+	EXPECT(check_tree_str("{\"Item\":{\"m\":{\"M\":{\"\xe0\x80\x80\":{\"S\":\"x\"}}}}}", WIRE_CHECK_ANSWER, &pr) == 0 &&
+		   pr.not_utf8 && pr.attribute && strcmp(pr.attribute->string, "m") == 0);
+	/* without WIRE_CHECK_UTF8 bytes are not looked at */
+	EXPECT(check_tree_str("{\"Items\":[{\"s\":{\"S\":\"a\xff\xfe\"}}]}", 0, &pr) == 1);
+	/* a problem in LastEvaluatedKey */
+	EXPECT(check_tree_str("{\"Items\":[],\"LastEvaluatedKey\":{\"k\":{\"S\":\"\xff\"}}}", WIRE_CHECK_ANSWER, &pr) == 0 &&
+		   pr.not_utf8);
+	end_case("answer tree: where the problem is, UTF-8");
+
+	begin_case();
+	deep = nested_l(WIRE_AV_DEPTH_LIMIT);
+	page = xmalloc(strlen(deep) + 64);
+	sprintf(page, "{\"Items\":[{\"a\":%s}]}", deep);
+	EXPECT(check_tree_str(page, WIRE_CHECK_ANSWER, &pr) == 1);
+	free(deep);
+	free(page);
+	deep = nested_l(WIRE_AV_DEPTH_LIMIT + 1);
+	page = xmalloc(strlen(deep) + 64);
+	sprintf(page, "{\"Items\":[{\"a\":%s}]}", deep);
+	EXPECT(check_tree_str(page, WIRE_CHECK_ANSWER, &pr) == 0);
+	EXPECT(pr.error && strstr(pr.error, "32 levels") != NULL);
+	free(deep);
+	free(page);
+	end_case("answer tree: nesting limit");
+	cJSON_Delete(tree_doc);
+	tree_doc = NULL;
+
+	begin_case();
+	{
+		struct
+		{
+			const char *json;
+			const char *value;	/* expected bytes of Item.a.S */
+		}			nul[] = {
+			{"{\"Item\":{\"a\":{\"S\":\"abc\\u0000def\"}}}", "abc\xC0\x80" "def"},
+			{"{\"Item\":{\"a\":{\"S\":\"\\u0000\"}}}", "\xC0\x80"},
+			{"{\"Item\":{\"a\":{\"S\":\"x\\u0000\\u0000\"}}}", "x\xC0\x80\xC0\x80"},
+			/* an escaped backslash, then the letters u0000: no NUL */
+			{"{\"Item\":{\"a\":{\"S\":\"\\\\u0000\"}}}", "\\u0000"},
+			{"{\"Item\":{\"a\":{\"S\":\"\\\\\\u0000\"}}}", "\\\xC0\x80"},
+			{"{\"Item\":{\"a\":{\"S\":\"\\u00000\"}}}", "\xC0\x80" "0"},
+			{"{\"Item\":{\"a\":{\"S\":\"\\u0001\"}}}", "\x01"},
+			{"{\"Item\":{\"a\":{\"S\":\"plain\"}}}", "plain"}
+		};
+
+		for (i = 0; i < sizeof(nul) / sizeof(nul[0]); i++)
+		{
+			size_t		n = strlen(nul[i].json);
+			char	   *exact = exact_copy(nul[i].json, n);
+			cJSON	   *doc = wire_parse_json(exact, n);
+			const cJSON *s = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "Item"), "a"), "S");
+
+			exact_free(exact, n);
+			if (!cJSON_IsString(s) || strcmp(s->valuestring, nul[i].value) != 0)
+				fail("%s: got %s", nul[i].json, cJSON_IsString(s) ? s->valuestring : "(no string)");
+			cJSON_Delete(doc);
+		}
+		/* still not JSON where it was not */
+		EXPECT(wire_parse_json("{\"a\":\\u0000}", 12) == NULL);
+		EXPECT(wire_parse_json("\"\\", 2) == NULL);
+		EXPECT(wire_parse_json(NULL, 0) == NULL);
+		/* wire_check_page reads \u0000 the same way */
+		{
+			WirePage	wp;
+
+			EXPECT(check_page_str("{\"Item\":{\"a\":{\"S\":\"\\u0000\"}}}", &wp) == 1);
+		}
+	}
+	end_case("wire_parse_json: \\u0000 becomes WIRE_NUL_MARKER, nothing else changes");
+
+	begin_case();
+	EXPECT(wire_is_utf8("", 0, false));
+	EXPECT(wire_is_utf8("abc\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 12, false));
+	EXPECT(!wire_is_utf8("\xff\xfe", 2, false));
+	EXPECT(!wire_is_utf8("\xc0\x80", 2, false));
+	EXPECT(wire_is_utf8("\xc0\x80", 2, true));
+	EXPECT(!wire_is_utf8("\xc0", 1, true));
+	EXPECT(!wire_is_utf8("\xc0\xaf", 2, true));
+	EXPECT(!wire_is_utf8("\xed\xa0\x80", 3, false));	/* surrogate */
+	EXPECT(!wire_is_utf8("\xf4\x90\x80\x80", 4, false));	/* > U+10FFFF */
+	EXPECT(!wire_is_utf8("\xe2\x82", 2, false));	/* cut short */
+	EXPECT(!wire_is_utf8("\xf0\x80\x80\xaf", 4, false));	/* overlong */
+	end_case("wire_is_utf8");
+
+	begin_case();
+	{
+		cJSON	   *n;
+
+#define INT64_CASE(text, ok, want) \
+		do { \
+			n = cJSON_Parse(text); \
+			v = -7; \
+			EXPECT(wire_json_int64(n, &v) == (ok)); \
+			if (ok) EXPECT(v == (want)); \
+			cJSON_Delete(n); \
+		} while (0)
+		INT64_CASE("0", true, 0);
+		INT64_CASE("42", true, 42);
+		INT64_CASE("-5", true, -5);
+		INT64_CASE("4294967296", true, 4294967296LL);
+		INT64_CASE("9007199254740992", true, 9007199254740992LL);
+		INT64_CASE("-9223372036854775808", true, INT64_MIN);
+		INT64_CASE("9223372036854775808", false, 0);
+		INT64_CASE("1e300", false, 0);
+		INT64_CASE("-1e300", false, 0);
+		INT64_CASE("0.5", false, 0);
+		INT64_CASE("\"3\"", false, 0);
+		INT64_CASE("null", false, 0);
+#undef INT64_CASE
+		EXPECT(!wire_json_int64(NULL, &v));
+		EXPECT(wire_double_int64(-0.0, &v) && v == 0);
+		{
+			volatile double zero = 0.0;
+
+			EXPECT(!wire_double_int64(zero / zero, &v));	/* NaN */
+			EXPECT(!wire_double_int64(1.0 / zero, &v));	/* infinity */
+			EXPECT(!wire_double_int64(1.5, &v));
+		}
+		EXPECT(!wire_double_int64(1e19, &v));
+		EXPECT(wire_double_int64(-1e18, &v) && v == -1000000000000000000LL);
+	}
+	end_case("wire_json_int64");
+
+	begin_case();
+	{
+		static const char *const good[] = {
+			"{\"TableName\":\"t\",\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}]}",
+			"{\"TableName\":\"t\",\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},"
+			"{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],\"AttributeDefinitions\":["
+			"{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"},{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"}],"
+			"\"GlobalSecondaryIndexes\":[{\"IndexName\":\"g\",\"KeySchema\":[{\"AttributeName\":\"x\",\"KeyType\":\"HASH\"}],"
+			"\"Projection\":{\"ProjectionType\":\"ALL\"}}],\"ItemCount\":3}"
+		};
+		static const char *const bad[] = {
+			"[]", "{}", "{\"TableName\":1,\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}]}",
+			"{\"TableName\":\"t\",\"KeySchema\":[]}",
+			"{\"TableName\":\"t\",\"KeySchema\":[[]]}",
+			"{\"TableName\":\"t\",\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"SORT\"}]}",
+			"{\"TableName\":\"t\",\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"AttributeDefinitions\":{}}",
+			"{\"TableName\":\"t\",\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"AttributeDefinitions\":[{\"AttributeName\":\"pk\"}]}",
+			"{\"TableName\":\"t\",\"KeySchema\":[{\"AttributeName\":\"p\xff\",\"KeyType\":\"HASH\"}]}",
+			"{\"TableName\":\"t\",\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"LocalSecondaryIndexes\":[{\"KeySchema\":[]}]}",
+			"{\"TableName\":\"t\",\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"GlobalSecondaryIndexes\":[{\"IndexName\":\"g\",\"KeySchema\":[1]}]}"
+		};
+		WireProblem tp;
+
+		for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		{
+			cJSON	   *t = cJSON_Parse(good[i]);
+
+			if (wire_check_table_description(t, WIRE_CHECK_ANSWER, &tp) != 1)
+				fail("rejected %s (%s)", good[i], tp.error ? tp.error : "?");
+			cJSON_Delete(t);
+		}
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		{
+			cJSON	   *t = cJSON_Parse(bad[i]);
+
+			if (t == NULL)
+				fail("test input is not JSON: %s", bad[i]);
+			else if (wire_check_table_description(t, WIRE_CHECK_ANSWER, &tp) != 0 || tp.error == NULL)
+				fail("accepted %s", bad[i]);
+			cJSON_Delete(t);
+		}
+		EXPECT(wire_check_table_description(NULL, 0, &tp) == 0);
+	}
+	end_case("wire_check_table_description");
+}
+
+/* ------------------------------------------------------------------------
  * 3. Allocation failures
  * ------------------------------------------------------------------------ */
 
@@ -1105,6 +1363,7 @@ main(int argc, char **argv)
 	test_numbers();
 	test_attribute_values();
 	test_pages();
+	test_answers();
 #ifdef WIRE_TEST_ALLOC_HOOKS
 	test_alloc_failures();
 #endif
