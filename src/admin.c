@@ -56,6 +56,7 @@
 
 #include "admin.h"
 #include "http.h"
+#include "wire.h"
 
 #define WAIT_FIRST_DELAY_MS 250
 #define WAIT_MAX_DELAY_MS 10000
@@ -184,9 +185,11 @@ static void
 row_int64(Row *row, int col, const cJSON *obj, const char *member)
 {
 	double		d;
+	int64_t		x;
 
-	if (json_number(obj, member, &d))
-		row_set(row, col, Int64GetDatum((int64) d));
+	/* a count AWS sends as a JSON number: NaN or 1e300 are no count */
+	if (json_number(obj, member, &d) && wire_double_int64(d, &x))
+		row_set(row, col, Int64GetDatum((int64) x));
 }
 
 /* AWS JSON timestamps are seconds since 1970 (with a fraction). */

@@ -39,6 +39,7 @@
 #include "utils/builtins.h"
 
 #include "http.h"
+#include "convert.h"
 #include "request.h"
 #include "sigv4.h"
 #include "wire.h"
@@ -919,6 +920,7 @@ maip_describe_table_json(MaipClient *client, const char *table, bool denied_ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_REPLY_HANDLE),
 				 errmsg("DynamoDB DescribeTable answer for \"%s\" has no Table object", table)));
+	maip_check_table_description(t, table);
 	return t;
 }
 

@@ -757,11 +757,11 @@ requeue_unprocessed(MaipScanState *st, const cJSON *answer)
 static int64
 answer_count(const cJSON *answer, const char *member)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(answer, member);
+	int64		n;
 
-	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 1e15))
+	if (!maip_json_int64(cJSON_GetObjectItemCaseSensitive(answer, member), &n) || n < 0)
 		return 0;
-	return (int64) v->valuedouble;
+	return n;
 }
 
 /* Ask for the next page; leaves next_item / count_left set from it. */
@@ -781,6 +781,8 @@ fetch_page(MaipScanState *st)
 	build_request(st, &body);
 	answer = maip_call(st->client, maip_operation_name(st->op), &body, st->table);
 	st->pages++;
+	/* shape, depth, numbers, UTF-8: items are well-formed from here on */
+	maip_check_answer(answer, maip_operation_name(st->op), st->table, st->key_attrs);
 
 	st->scanned += answer_count(answer, "ScannedCount");
 	add_consumed(st, cJSON_GetObjectItemCaseSensitive(answer, "ConsumedCapacity"));
@@ -882,13 +884,7 @@ store_item(MaipScanState *st, const cJSON *item, TupleTableSlot *slot)
 
 	memset(nulls, true, sizeof(bool) * slot->tts_tupleDescriptor->natts);
 
-	/* an item is an object of named AttributeValues; anything else is a broken answer */
-	if (!cJSON_IsObject(item))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_REPLY_HANDLE),
-				 errmsg("DynamoDB %s answer for table \"%s\" holds an item that is not an object",
-						maip_operation_name(st->op), st->table)));
-
+	/* maip_check_answer made sure: an object of named AttributeValues */
 	errcb.callback = conversion_error_context;
 	errcb.arg = st;
 	errcb.previous = error_context_stack;
@@ -907,11 +903,6 @@ store_item(MaipScanState *st, const cJSON *item, TupleTableSlot *slot)
 	/* one pass over the item's attributes, matching each to the columns that want it */
 	cJSON_ArrayForEach(attr, item)
 	{
-		if (attr->string == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_REPLY_HANDLE),
-					 errmsg("DynamoDB %s answer for table \"%s\" holds an attribute without a name",
-							maip_operation_name(st->op), st->table)));
 		for (int i = 0; i < st->ncolumns; i++)
 		{
 			const ScanColumn *col = &st->columns[i];
