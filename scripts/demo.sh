@@ -17,6 +17,17 @@ PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 DB=maip_demo
 TABLE_OPTIONS=${MAIP_DEMO_TABLE_OPTIONS:-"table 'maip-dev-orders'"}
 
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+# a fresh machine has only what the image ships: PostgreSQL's server
+# headers, libcurl, cJSON and OpenSSL come from Debian, dynalite from npm
+echo "demo: installing what is missing (scripts/install-deps.sh) ..."
+if ! bash scripts/install-deps.sh >"$LOG" 2>&1; then
+    cat "$LOG" >&2
+    echo "demo: scripts/install-deps.sh failed" >&2
+    exit 1
+fi
+
 if [ "${1:-}" = --fresh ] || ! bash test/stack.sh status >/dev/null 2>&1; then
     echo "demo: starting the test stack (moto + PostgreSQL) ..."
     bash test/stack.sh up
@@ -27,8 +38,6 @@ source "$ENV_FILE"
 export PGHOST PGPORT PGUSER
 unset PGDATABASE PGHOSTADDR PGSERVICE
 
-LOG=$(mktemp)
-trap 'rm -f "$LOG"' EXIT
 echo "demo: building and installing maip_fdw ..."
 if ! { make -j"$(nproc)" PG_CONFIG="$PG_CONFIG" && make install PG_CONFIG="$PG_CONFIG"; } >"$LOG" 2>&1; then
     cat "$LOG" >&2

@@ -25,8 +25,9 @@ cd "$ROOT"
 
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 STATE=${MAIP_TEST_STATE:-/tmp/maip_fdw_test}
-PASSED=0
-FAILED=0
+# tests run before this script (.ci/run's demo) join the tally
+PASSED=${MAIP_TEST_PRIOR_PASSED:-0}
+FAILED=${MAIP_TEST_PRIOR_FAILED:-0}
 STACK_UP=0
 DYNALITE_TESTS=${MAIP_TEST_DYNALITE_TESTS:-init types scan edges security}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/maip_fdw_run.XXXXXX")
