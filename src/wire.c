@@ -382,6 +382,23 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* The rest of a number: nothing, or e/E, an optional sign and digits. */
+static bool
+is_exponent_or_end(const char *p)
+{
+	if (*p == 'e' || *p == 'E')
+	{
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!is_digit(*p))
+			return false;
+		while (is_digit(*p))
+			p++;
+	}
+	return *p == '\0';
+}
+
 bool
 wire_is_json_number(const char *s)
 {
@@ -406,17 +423,7 @@ wire_is_json_number(const char *s)
 		while (is_digit(*p))
 			p++;
 	}
-	if (*p == 'e' || *p == 'E')
-	{
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!is_digit(*p))
-			return false;
-		while (is_digit(*p))
-			p++;
-	}
-	return *p == '\0';
+	return is_exponent_or_end(p);
 }
 
 /* DynamoDB's documented limits for the N type. */
@@ -556,17 +563,7 @@ is_decimal_text(const char *s)
 			digits = true;
 	if (!digits)
 		return false;
-	if (*p == 'e' || *p == 'E')
-	{
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!is_digit(*p))
-			return false;
-		while (is_digit(*p))
-			p++;
-	}
-	return *p == '\0';
+	return is_exponent_or_end(p);
 }
 
 bool
