@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A fault-injecting HTTP/1.1 proxy between the FDW and the DynamoDB emulator.
 
-    faultproxy.py --port 45102 --upstream http://127.0.0.1:45100 [--lifetime 3600]
+    faultproxy.py --port 25102 --upstream http://127.0.0.1:25100 [--lifetime 3600]
 
 Listens on 127.0.0.1 only and exits by itself after --lifetime seconds.
 Every request with an X-Amz-Target header (a DynamoDB call) is forwarded

@@ -10,7 +10,7 @@ Subcommands
                write <dump-dir>/<table>.jsonl plus <dump-dir>/summary.json
 
 Connection settings come from the options or from the environment:
-  --endpoint    MAIP_TEST_ENDPOINT      (e.g. http://127.0.0.1:45100)
+  --endpoint    MAIP_TEST_ENDPOINT      (e.g. http://127.0.0.1:25100)
   --access-key  MAIP_TEST_ACCESS_KEY
   --secret-key  MAIP_TEST_SECRET_KEY
   --dump-dir    MAIP_TEST_DUMP

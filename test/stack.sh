@@ -9,7 +9,7 @@
 #
 # Settings (environment):
 #   MAIP_TEST_STATE      state dir            (default /tmp/maip_fdw_test)
-#   MAIP_TEST_MOTO_PORT  moto port            (default 45100)
+#   MAIP_TEST_MOTO_PORT  moto port            (default 25100; below the ephemeral port range, so that no outgoing connection holds it)
 #   MAIP_TEST_BLACKHOLE_PORT   endpoint that never answers  (default moto + 1)
 #   MAIP_TEST_FAULTPROXY_PORT  fault-injecting proxy to moto (default moto + 2)
 #   MAIP_TEST_DYNALITE_PORT    dynalite, a second DynamoDB implementation
@@ -20,7 +20,7 @@
 #   MAIP_TEST_PG_WRAPPER an executable pg_ctl starts instead of postgres (it
 #                        gets postgres's arguments; test/valgrind.sh uses it)
 #   MAIP_TEST_PG_START_TIMEOUT  seconds pg_ctl waits for the start (default 60)
-#   MAIP_TEST_PGPORT     PostgreSQL port      (default 45432)
+#   MAIP_TEST_PGPORT     PostgreSQL port      (default 25432)
 #   MAIP_TEST_PG_BIN     PostgreSQL bin dir   (default /usr/lib/postgresql/15/bin)
 #   MAIP_TEST_PYTHON     python with boto3+moto (default: auto-detected)
 #   MAIP_TEST_VERBOSE=1  progress messages on stderr
@@ -46,14 +46,14 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 STATE=${MAIP_TEST_STATE:-/tmp/maip_fdw_test}
-MOTO_PORT=${MAIP_TEST_MOTO_PORT:-45100}
+MOTO_PORT=${MAIP_TEST_MOTO_PORT:-25100}
 BLACKHOLE_PORT=${MAIP_TEST_BLACKHOLE_PORT:-$((MOTO_PORT + 1))}
 FAULTPROXY_PORT=${MAIP_TEST_FAULTPROXY_PORT:-$((MOTO_PORT + 2))}
 DYNALITE_PORT=${MAIP_TEST_DYNALITE_PORT:-$((MOTO_PORT + 3))}
 LIFETIME=${MAIP_TEST_LIFETIME:-3600}
 PG_WRAPPER=${MAIP_TEST_PG_WRAPPER:-}
 PG_START_TIMEOUT=${MAIP_TEST_PG_START_TIMEOUT:-60}
-PG_PORT=${MAIP_TEST_PGPORT:-45432}
+PG_PORT=${MAIP_TEST_PGPORT:-25432}
 PG_BIN=${MAIP_TEST_PG_BIN:-/usr/lib/postgresql/15/bin}
 REGION=us-east-1
 MOTO_BOOTSTRAP_ACTIONS=3 # must equal fixtures.py BOOTSTRAP_ACTIONS (checked)
