@@ -34,17 +34,13 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/inval.h"
 #include "utils/rel.h"
-#include "utils/syscache.h"
-#include "utils/timestamp.h"
 
 #include "deparse.h"
 #include "options.h"
 #include "planner.h"
 #include "request.h"
 
-#define TABLE_DESC_TTL_MS 60000
 #define DEFAULT_ITEM_COUNT 1000.0
 #define DEFAULT_ITEM_BYTES 400.0
 #define DYNAMODB_PAGE_BYTES (1024.0 * 1024.0)
@@ -52,111 +48,6 @@
 #define TRANSFER_COST_PER_8K 1.0	/* reading 8 kB of items, like a page */
 #define ITEM_CPU_COST 0.005		/* parsing and converting one item */
 #define BATCH_GET_KEYS 100		/* keys per BatchGetItem request */
-
-/* One cached DescribeTable answer. */
-typedef struct TableDescCacheEntry
-{
-	Oid			serverid;
-	Oid			userid;
-	char	   *table;
-	TimestampTz fetched_at;
-	char	   *json;			/* DescribeTable's Table object, NULL if IAM denied it */
-} TableDescCacheEntry;
-
-static List *table_desc_cache = NIL;
-static bool table_desc_cache_stale = false;
-static bool table_desc_callbacks_registered = false;
-
-/*
- * A server, user mapping or foreign table changed: the cached descriptions
- * may describe another endpoint's, account's or table's key schema.  Only
- * a flag here (an invalidation can arrive in the middle of a lookup); the
- * next lookup empties the cache.  Coarse, as changes to these catalogs
- * are rare.
- */
-static void
-table_desc_invalidate(Datum arg, int cacheid, uint32 hashvalue)
-{
-	table_desc_cache_stale = true;
-}
-
-static void
-free_table_desc_entry(TableDescCacheEntry *entry)
-{
-	pfree(entry->table);
-	if (entry->json)
-		pfree(entry->json);
-	pfree(entry);
-}
-
-static void
-register_table_desc_callbacks(void)
-{
-	if (table_desc_callbacks_registered)
-		return;
-	CacheRegisterSyscacheCallback(FOREIGNSERVEROID, table_desc_invalidate, (Datum) 0);
-	CacheRegisterSyscacheCallback(USERMAPPINGOID, table_desc_invalidate, (Datum) 0);
-	CacheRegisterSyscacheCallback(FOREIGNTABLEREL, table_desc_invalidate, (Datum) 0);
-	table_desc_callbacks_registered = true;
-}
-
-/*
- * DescribeTable through the cache (the answer is kept as JSON text in
- * CacheMemoryContext and parsed per use: small, and no deep copies).  A
- * principal allowed to read but not to describe gets NULL (and default
- * estimates) rather than an error; that answer is cached too, so that
- * each planning does not send another refused request.  Entries live a
- * minute, and go at once when a server, user mapping or foreign table
- * changes.
- */
-static MaipTableDesc *
-cached_table_desc(ForeignServer *server, Oid userid, const char *table)
-{
-	TimestampTz now = GetCurrentTimestamp();
-	ListCell   *lc;
-	const cJSON *table_json;
-	char	   *json = NULL;
-	MemoryContext oldcxt;
-	TableDescCacheEntry *entry;
-
-	register_table_desc_callbacks();
-	if (table_desc_cache_stale)
-	{
-		foreach(lc, table_desc_cache)
-			free_table_desc_entry(lfirst(lc));
-		list_free(table_desc_cache);
-		table_desc_cache = NIL;
-		table_desc_cache_stale = false;
-	}
-	foreach(lc, table_desc_cache)
-	{
-		entry = lfirst(lc);
-		if (entry->serverid == server->serverid && entry->userid == userid &&
-			strcmp(entry->table, table) == 0)
-		{
-			if (!TimestampDifferenceExceeds(entry->fetched_at, now, TABLE_DESC_TTL_MS))
-				return entry->json ? maip_table_desc_from_text(entry->json) : NULL;
-			table_desc_cache = foreach_delete_current(table_desc_cache, lc);
-			free_table_desc_entry(entry);
-			break;
-		}
-	}
-
-	table_json = maip_describe_table_json(maip_client_create(server, userid), table, true);
-	if (table_json)
-		json = cJSON_PrintUnformatted(table_json);
-
-	oldcxt = MemoryContextSwitchTo(CacheMemoryContext);
-	entry = palloc(sizeof(TableDescCacheEntry));
-	entry->serverid = server->serverid;
-	entry->userid = userid;
-	entry->table = pstrdup(table);
-	entry->fetched_at = now;
-	entry->json = json ? pstrdup(json) : NULL;
-	table_desc_cache = lappend(table_desc_cache, entry);
-	MemoryContextSwitchTo(oldcxt);
-	return json ? maip_table_desc_from_text(json) : NULL;
-}
 
 /*
  * The foreign table's columns with their options; an "item" column must
@@ -217,7 +108,7 @@ maipGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 	load_columns(info, rel);
 	table_close(rel, NoLock);
 
-	info->desc = cached_table_desc(server, userid, info->topts->table);
+	info->desc = maip_table_desc_lookup(server, userid, info->topts->table);
 	info->item_count = DEFAULT_ITEM_COUNT;
 	info->item_bytes = DEFAULT_ITEM_BYTES;
 	/*

@@ -925,16 +925,6 @@ maip_describe_table_json(MaipClient *client, const char *table, bool denied_ok)
 }
 
 MaipTableDesc *
-maip_table_desc_from_text(const char *json)
-{
-	cJSON	   *t = maip_json_parse(json, strlen(json));
-
-	if (!cJSON_IsObject(t))
-		elog(ERROR, "cached DynamoDB table description is not JSON");
-	return maip_parse_table_desc(t);
-}
-
-MaipTableDesc *
 maip_describe_table(MaipClient *client, const char *table)
 {
 	return maip_parse_table_desc(maip_describe_table_json(client, table, false));

@@ -14,6 +14,7 @@
 #include "credentials.h"
 #include "json.h"
 #include "options.h"
+#include "tabledesc.h"
 
 /* What one backend needs to talk to one server as one user. */
 typedef struct MaipClient
@@ -30,33 +31,6 @@ typedef struct MaipClient
 	int64		retries;
 } MaipClient;
 
-/* A global or local secondary index. */
-typedef struct MaipIndexDesc
-{
-	char	   *name;
-	char	   *hash_key;
-	char		hash_type;
-	char	   *range_key;		/* NULL if the index has no sort key */
-	char		range_type;
-	bool		is_global;
-	bool		projects_all;	/* ProjectionType ALL */
-	List	   *projected;		/* String: attributes it holds when not ALL */
-} MaipIndexDesc;
-
-/* The parts of DescribeTable the planner and executor use. */
-typedef struct MaipTableDesc
-{
-	char	   *table;
-	char	   *status;
-	double		item_count;
-	double		size_bytes;
-	char	   *hash_key;
-	char		hash_type;		/* 'S', 'N' or 'B' */
-	char	   *range_key;		/* NULL if the table has no sort key */
-	char		range_type;
-	int			nindexes;
-	MaipIndexDesc *indexes;
-} MaipTableDesc;
 
 /*
  * Whether an operation may simply be sent again after an ambiguous failure
@@ -107,6 +81,5 @@ extern cJSON *maip_call_unless_denied(MaipClient *client, const char *operation,
 									  const StringInfo body, const char *table);
 extern const cJSON *maip_describe_table_json(MaipClient *client, const char *table,
 											 bool denied_ok);
-extern MaipTableDesc *maip_table_desc_from_text(const char *json);
 
 #endif							/* MAIP_REQUEST_H */

@@ -1090,7 +1090,6 @@ acquire_sample_rows(Relation rel, int elevel, HeapTuple *rows, int targrows,
 	MemoryContext outer = CurrentMemoryContext;
 	int			nrows = 0;
 	MaipTableDesc *desc;
-	const cJSON *desc_json;
 
 	for (int i = 1; i <= tupdesc->natts; i++)
 		if (!TupleDescAttr(tupdesc, i - 1)->attisdropped)
@@ -1124,8 +1123,7 @@ acquire_sample_rows(Relation rel, int elevel, HeapTuple *rows, int targrows,
 	ExecDropSingleTupleTableSlot(slot);
 
 	/* as in planning, a principal that may read but not describe gets an estimate */
-	desc_json = maip_describe_table_json(st->client, topts->table, true);
-	desc = desc_json ? maip_parse_table_desc(desc_json) : NULL;
+	desc = maip_table_desc_lookup(GetForeignServer(ft->serverid), GetUserId(), topts->table);
 	*totalrows = (st->done || desc == NULL || desc->item_count < nrows) ? nrows : desc->item_count;
 	*totaldeadrows = 0;
 	MemoryContextDelete(st->values_cxt);
