@@ -4,7 +4,7 @@
 MODULE_big = maip_fdw
 OBJS = maip_fdw.o \
        src/options.o src/credentials.o src/sigv4.o src/http.o \
-       src/request.o src/tabledesc.o src/convert.o src/json.o src/values.o src/deparse.o src/planner.o src/scan.o src/wire.o
+       src/request.o src/tabledesc.o src/convert.o src/json.o src/values.o src/expr.o src/scanplan.o src/deparse.o src/planner.o src/scan.o src/wire.o
 # control plane (DBA functions, IMPORT FOREIGN SCHEMA)
 OBJS += src/admin.o src/import.o
 

@@ -55,7 +55,6 @@
 #endif
 
 #define STRATEGY_NE 6			/* <> : not a btree strategy, but a filter we can send */
-#define MAX_IN_VALUES 100		/* DynamoDB's limit on IN operands */
 
 typedef enum CondKind
 {
@@ -83,24 +82,6 @@ typedef struct Cond
 	List	   *disjuncts;		/* COND_OR: Cond pointers */
 	bool		used;
 } Cond;
-
-const char *
-maip_operation_name(MaipOperation op)
-{
-	switch (op)
-	{
-		case MAIP_SCAN:
-			return "Scan";
-		case MAIP_QUERY:
-		case MAIP_MULTIQUERY:
-			return "Query";
-		case MAIP_GETITEM:
-			return "GetItem";
-		case MAIP_BATCHGET:
-			return "BatchGetItem";
-	}
-	return "?";
-}
 
 /* The DynamoDB type a column's values naturally have: S, N, B, T (BOOL), or 0. */
 char
@@ -498,33 +479,13 @@ recognise(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 static int
 name_ref(MaipAccess *a, const char *attribute)
 {
-	ListCell   *lc;
-	int			i = 0;
-
-	foreach(lc, a->names)
-	{
-		if (strcmp(strVal(lfirst(lc)), attribute) == 0)
-			return i;
-		i++;
-	}
-	a->names = lappend(a->names, makeString(pstrdup(attribute)));
-	return i;
+	return maip_expr_name(&a->ex, attribute);
 }
 
-/* A new :v<i> for value, of DynamoDB type 'type', in role 'role' (values.h). */
 static int
 value_ref(MaipAccess *a, Expr *value, char type, char role)
 {
-	a->values = lappend(a->values, value);
-	appendStringInfoChar(&a->value_types, type);
-	appendStringInfoChar(&a->value_roles, role);
-	return list_length(a->values) - 1;
-}
-
-static int
-text_value_ref(MaipAccess *a, const char *s)
-{
-	return value_ref(a, text_const_expr(s), 'S', MAIP_ROLE_FILTER);
+	return maip_expr_value(&a->ex, value, type, role);
 }
 
 static const char *
@@ -628,33 +589,19 @@ array_filter_consts(Const *arr, char type, List *into)
 	return into;
 }
 
-/*
- * #n IN (:v1, ...) for these constants, in groups of DynamoDB's 100
- * operands ORed together; false for none.
- */
+/* #n IN (:v1, ...) for these constants; false for none. */
 static bool
 write_in_list(MaipAccess *a, int n, char type, List *consts, StringInfo buf)
 {
-	ListCell   *lc;
+	int		   *refs = palloc(sizeof(int) * Max(list_length(consts), 1));
 	int			i = 0;
-	int			ngroups = (list_length(consts) + MAX_IN_VALUES - 1) / MAX_IN_VALUES;
+	ListCell   *lc;
 
 	if (consts == NIL)
 		return false;
-	if (ngroups > 1)
-		appendStringInfoChar(buf, '(');
 	foreach(lc, consts)
-	{
-		if (i % MAX_IN_VALUES == 0)
-			appendStringInfo(buf, "%s#n%d IN (", i ? ") OR " : "", n);
-		else
-			appendStringInfoString(buf, ", ");
-		appendStringInfo(buf, ":v%d", value_ref(a, lfirst(lc), type, MAIP_ROLE_FILTER));
-		i++;
-	}
-	appendStringInfoChar(buf, ')');
-	if (ngroups > 1)
-		appendStringInfoChar(buf, ')');
+		refs[i++] = value_ref(a, lfirst(lc), type, MAIP_ROLE_FILTER);
+	maip_expr_in_list(buf, n, refs, i);
 	return true;
 }
 
@@ -669,25 +616,22 @@ write_condition(MaipAccess *a, Cond *c, StringInfo buf)
 		case COND_CMP:
 			if (!filter_value_ok(c->value, c->type))
 				return false;
-			appendStringInfo(buf, "#n%d %s :v%d", n, comparison_operator(c->strategy),
-							 value_ref(a, c->value, c->type, MAIP_ROLE_FILTER));
+			maip_expr_compare(buf, n, comparison_operator(c->strategy),
+							  value_ref(a, c->value, c->type, MAIP_ROLE_FILTER));
 			return true;
 		case COND_PREFIX:
-			appendStringInfo(buf, "begins_with(#n%d, :v%d)", n,
-							 value_ref(a, c->value, 'S', range_role(c)));
+			maip_expr_begins_with(buf, n, value_ref(a, c->value, 'S', range_role(c)));
 			return true;
 		case COND_BOOL:
-			appendStringInfo(buf, "#n%d = :v%d", n,
-							 value_ref(a, (Expr *) makeBoolConst(c->bool_value, false), 'T',
-									   MAIP_ROLE_FILTER));
+			maip_expr_compare(buf, n, "=",
+							  value_ref(a, (Expr *) makeBoolConst(c->bool_value, false), 'T',
+										MAIP_ROLE_FILTER));
 			return true;
 		case COND_NULL:
-			appendStringInfo(buf, "(attribute_not_exists(#n%d) OR attribute_type(#n%d, :v%d))",
-							 n, n, text_value_ref(a, "NULL"));
+			maip_expr_is_null(buf, n, maip_expr_text_value(&a->ex, "NULL"), false);
 			return true;
 		case COND_NOTNULL:
-			appendStringInfo(buf, "(attribute_exists(#n%d) AND NOT attribute_type(#n%d, :v%d))",
-							 n, n, text_value_ref(a, "NULL"));
+			maip_expr_is_null(buf, n, maip_expr_text_value(&a->ex, "NULL"), true);
 			return true;
 		case COND_IN:
 			return write_in_list(a, n, c->type,
@@ -796,8 +740,7 @@ write_filter_term(MaipAccess *a, MaipRelInfo *info, Cond *c, StringInfo out, boo
 		return true;
 	}
 	n = name_ref(a, single->col->attribute);
-	appendStringInfo(out, "(%s OR (attribute_exists(#n%d) AND NOT attribute_type(#n%d, :v%d)))",
-					 cond.data, n, n, text_value_ref(a, type_name_of(single->type)));
+	maip_expr_type_guarded(out, cond.data, n, maip_expr_text_value(&a->ex, type_name_of(single->type)));
 	return true;
 }
 
@@ -820,26 +763,30 @@ names_query_key(MaipAccess *a, MaipRelInfo *info, Cond *c)
 		: is_key_attribute(info, c->col->attribute, c->type);
 }
 
-/* Forget the names and values registered since a failed attempt began. */
-static void
-truncate_refs(MaipAccess *a, int nnames, int nvalues)
-{
-	a->names = list_truncate(a->names, nnames);
-	a->values = list_truncate(a->values, nvalues);
-	a->value_types.len = nvalues;
-	a->value_types.data[nvalues] = '\0';
-	a->value_roles.len = nvalues;
-	a->value_roles.data[nvalues] = '\0';
-}
-
 /* Does any value from index 'from' on come from a parameter or expression? */
 static bool
 has_nonconst_values(MaipAccess *a, int from)
 {
-	for (int i = from; i < list_length(a->values); i++)
-		if (!IsA(list_nth(a->values, i), Const))
+	for (int i = from; i < list_length(a->ex.values); i++)
+		if (!IsA(list_nth(a->ex.values, i), Const))
 			return true;
 	return false;
+}
+
+/* The term just written, with the names and values it uses. */
+static MaipFilterTerm *
+new_filter_term(MaipAccess *a, const char *text, MaipExprMark mark)
+{
+	MaipFilterTerm *t = palloc(sizeof(MaipFilterTerm));
+	int			n = -1;
+
+	t->text = pstrdup(text);
+	t->names = NIL;
+	while ((n = bms_next_member(a->ex.term_names, n)) >= 0)
+		t->names = lappend_int(t->names, n);
+	t->first_value = mark.nvalues;
+	t->nvalues = list_length(a->ex.values) - mark.nvalues;
+	return t;
 }
 
 /*
@@ -854,24 +801,23 @@ add_filter(MaipAccess *a, MaipRelInfo *info, Cond *c, StringInfo filter)
 {
 	StringInfoData term;
 	bool		exact;
-	int			nnames = list_length(a->names);
-	int			nvalues = list_length(a->values);
+	MaipExprMark mark = maip_expr_begin_term(&a->ex);
 
 	initStringInfo(&term);
 	if (!write_filter_term(a, info, c, &term, &exact) ||
 		filter->len + (int) strlen(" AND ") + term.len > MAIP_MAX_EXPRESSION_BYTES ||
-		maip_expression_operators(filter->data) + 1 + maip_expression_operators(term.data) >
+		maip_expr_operators(filter->data) + 1 + maip_expr_operators(term.data) >
 		MAIP_MAX_EXPRESSION_OPERATORS)
 	{
-		truncate_refs(a, nnames, nvalues);
+		maip_expr_rewind(&a->ex, mark);
 		a->local_conds = lappend(a->local_conds, c->rinfo);
 		return;
 	}
 	if (filter->len > 0)
 		appendStringInfoString(filter, " AND ");
 	appendStringInfoString(filter, term.data);
-	a->filter_terms = lappend(a->filter_terms, makeString(term.data));
-	if (exact && !c->recheck && !has_nonconst_values(a, nvalues))
+	a->filter_terms = lappend(a->filter_terms, new_filter_term(a, term.data, mark));
+	if (exact && !c->recheck && !has_nonconst_values(a, mark.nvalues))
 		a->remote_conds = lappend(a->remote_conds, c->rinfo);
 	else
 		a->local_conds = lappend(a->local_conds, c->rinfo);
@@ -953,8 +899,8 @@ add_range_key_condition(MaipAccess *a, const char *rk, char rt, Cond *conds, int
 		return;
 	a->rc_name = nref;
 	appendStringInfoString(kc, " AND ");
-	maip_write_range_condition(kc, nref, a->rc_v1, a->value_roles.data[a->rc_v1],
-							   a->rc_v2, a->rc_v2 >= 0 ? a->value_roles.data[a->rc_v2] : 0);
+	maip_expr_range_condition(kc, nref, a->rc_v1, a->ex.roles.data[a->rc_v1],
+							  a->rc_v2, a->rc_v2 >= 0 ? a->ex.roles.data[a->rc_v2] : 0);
 }
 
 /* ---------- secondary indexes ---------- */
@@ -1210,8 +1156,7 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 	StringInfoData kc;
 	StringInfoData filter;
 
-	initStringInfo(&a->value_types);
-	initStringInfo(&a->value_roles);
+	maip_expr_init(&a->ex);
 	initStringInfo(&kc);
 	initStringInfo(&filter);
 	a->hash_name = a->hash_value = a->range_name = a->range_value = -1;

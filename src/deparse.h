@@ -10,6 +10,10 @@
 #include "lib/stringinfo.h"
 #include "nodes/pathnodes.h"
 
+#include "expr.h"
+#include "scanplan.h"
+#include "tabledesc.h"
+
 /* A column of the foreign table as the planner sees it. */
 typedef struct MaipColumn
 {
@@ -28,23 +32,18 @@ typedef struct MaipColumn
 typedef struct MaipRelInfo
 {
 	struct MaipTableOptions *topts;
-	struct MaipTableDesc *desc;	/* NULL when DescribeTable was not allowed */
+	MaipTableDesc *desc;		/* NULL when DescribeTable was not allowed */
 	double		item_count;
 	double		item_bytes;
 	int			ncolumns;
 	MaipColumn *columns;		/* indexed by attnum - 1 */
 } MaipRelInfo;
 
-typedef enum MaipOperation
-{
-	MAIP_SCAN,
-	MAIP_QUERY,
-	MAIP_GETITEM,
-	MAIP_BATCHGET,				/* BatchGetItem: full keys, hash key from an array */
-	MAIP_MULTIQUERY				/* one Query per element of an array of hash keys */
-} MaipOperation;
 
-/* The DynamoDB request chosen for a set of quals. */
+/*
+ * The DynamoDB request chosen for a set of quals: computed once per path
+ * and carried on it (ForeignPath.fdw_private) to GetForeignPlan.
+ */
 typedef struct MaipAccess
 {
 	MaipOperation op;
@@ -52,11 +51,8 @@ typedef struct MaipAccess
 	bool		global_index;	/* ... a global one (no ConsistentRead) */
 	char	   *key_condition;	/* "#n0 = :v0 AND ..." or NULL */
 	char	   *filter;			/* FilterExpression or NULL */
-	List	   *names;			/* String: attribute names, #n<i> */
-	List	   *values;			/* Expr: values, :v<i> */
-	StringInfoData value_types; /* one of S N B T per value ('T' BOOL) */
-	StringInfoData value_roles; /* one MAIP_ROLE_* per value (values.h) */
-	List	   *filter_terms;	/* String: the FilterExpression's ANDed terms */
+	List	   *filter_terms;	/* MaipFilterTerm: the filter's ANDed terms */
+	MaipExprBuilder ex;			/* names and values of both */
 	int			hash_name;		/* name index of the partition key, -1 for a Scan */
 	int			hash_value;		/* ... its value index (an array for BATCHGET/MULTIQUERY) */
 	int			range_name;		/* GetItem/BatchGet: the sort key's name index, or -1 */
@@ -73,6 +69,5 @@ extern MaipAccess *maip_choose_access(PlannerInfo *root, RelOptInfo *baserel,
 									  MaipRelInfo *info, List *clauses);
 extern char maip_natural_type(Oid typid);
 extern bool maip_collation_is_c(Oid collid);
-extern const char *maip_operation_name(MaipOperation op);
 
 #endif							/* MAIP_DEPARSE_H */

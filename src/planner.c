@@ -26,6 +26,7 @@
 #include "foreign/foreign.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/paths.h"
 #include "optimizer/pathnode.h"
@@ -233,13 +234,69 @@ add_access_path(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 	Cost		total;
 
 	cost_access(root, baserel, info, a, &startup, &total);
+	/* the access rides on the path: GetForeignPlan does not choose again */
 	add_path(baserel, (Path *)
 			 create_foreignscan_path(root, baserel, NULL, rows, startup, total,
 									 pathkeys, required_outer, NULL,
 #if PG_VERSION_NUM >= 170000
 									 NIL,
 #endif
-									 NIL));
+									 list_make1(a)));
+}
+
+/*
+ * The clauses in the order create_scan_plan hands them to GetForeignPlan:
+ * createplan.c's order_qual_clauses (static there), by security level,
+ * then cheapest first, stable.  The access is chosen once, on the path,
+ * from clauses in this order, so that filters and local quals read as
+ * they would if GetForeignPlan chose it.
+ */
+static List *
+clauses_in_plan_order(PlannerInfo *root, List *clauses)
+{
+	typedef struct
+	{
+		RestrictInfo *rinfo;
+		Cost		cost;
+		Index		security_level;
+	} QualItem;
+	int			n = list_length(clauses);
+	QualItem   *items = palloc(sizeof(QualItem) * Max(n, 1));
+	List	   *result = NIL;
+	ListCell   *lc;
+	int			i = 0;
+
+	foreach(lc, clauses)
+	{
+		RestrictInfo *rinfo = lfirst_node(RestrictInfo, lc);
+		QualCost	qcost;
+
+		cost_qual_eval_node(&qcost, (Node *) rinfo, root);
+		items[i].rinfo = rinfo;
+		items[i].cost = qcost.per_tuple;
+		items[i].security_level = (rinfo->leakproof && rinfo->security_level > 0) ? 0
+			: rinfo->security_level;
+		i++;
+	}
+	for (i = 1; i < n; i++)
+	{
+		QualItem	item = items[i];
+		int			j;
+
+		for (j = i; j > 0; j--)
+		{
+			QualItem   *prev = &items[j - 1];
+
+			if (item.security_level > prev->security_level ||
+				(item.security_level == prev->security_level && item.cost >= prev->cost))
+				break;
+			items[j] = *prev;
+		}
+		items[j] = item;
+	}
+	for (i = 0; i < n; i++)
+		result = lappend(result, items[i].rinfo);
+	return result;
 }
 
 /* EquivalenceClass members that are our partition-key column. */
@@ -303,7 +360,8 @@ add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *inf
 			continue;
 		ppi = get_baserel_parampathinfo(root, baserel, required_outer);
 		a = maip_choose_access(root, baserel, info,
-							   list_concat_copy(baserel->baserestrictinfo, ppi->ppi_clauses));
+							   clauses_in_plan_order(root, list_concat_copy(baserel->baserestrictinfo,
+																			ppi->ppi_clauses)));
 		if (a->op != MAIP_GETITEM && a->op != MAIP_QUERY)
 			continue;
 		add_access_path(root, baserel, info, a, ppi->ppi_rows, NIL, required_outer);
@@ -314,7 +372,8 @@ void
 maipGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 {
 	MaipRelInfo *info = baserel->fdw_private;
-	MaipAccess *a = maip_choose_access(root, baserel, info, baserel->baserestrictinfo);
+	MaipAccess *a = maip_choose_access(root, baserel, info,
+									   clauses_in_plan_order(root, baserel->baserestrictinfo));
 
 	add_access_path(root, baserel, info, a, baserel->rows, NIL, NULL);
 	if (a->op == MAIP_QUERY && a->index_name == NULL)
@@ -365,12 +424,13 @@ find_name(List *names, const char *attribute)
 }
 
 /*
- * ProjectionExpression: the name indexes of the attributes to read, or NIL
- * for whole items.  The key is always read, so that conversion errors can
- * name the item.
+ * ProjectionExpression: the name indexes of the attributes to read (added
+ * to *names where the expressions did not name them), or NIL for whole
+ * items.  The key is always read, so that conversion errors can name the
+ * item.
  */
 static List *
-projection_names(MaipAccess *a, MaipRelInfo *info, List *attnums, bool *whole_item)
+projection_names(List **names, MaipRelInfo *info, List *attnums, bool *whole_item)
 {
 	List	   *proj = NIL;
 	ListCell   *lc;
@@ -386,10 +446,10 @@ projection_names(MaipAccess *a, MaipRelInfo *info, List *attnums, bool *whole_it
 			*whole_item = true;
 			return NIL;
 		}
-		if ((n = find_name(a->names, col->attribute)) < 0)
+		if ((n = find_name(*names, col->attribute)) < 0)
 		{
-			a->names = lappend(a->names, makeString(col->attribute));
-			n = list_length(a->names) - 1;
+			*names = lappend(*names, makeString(col->attribute));
+			n = list_length(*names) - 1;
 		}
 		proj = list_append_unique_int(proj, n);
 	}
@@ -403,10 +463,10 @@ projection_names(MaipAccess *a, MaipRelInfo *info, List *attnums, bool *whole_it
 
 			if (keys[k] == NULL)
 				continue;
-			if ((n = find_name(a->names, keys[k])) < 0)
+			if ((n = find_name(*names, keys[k])) < 0)
 			{
-				a->names = lappend(a->names, makeString(pstrdup(keys[k])));
-				n = list_length(a->names) - 1;
+				*names = lappend(*names, makeString(pstrdup(keys[k])));
+				n = list_length(*names) - 1;
 			}
 			proj = list_append_unique_int(proj, n);
 		}
@@ -432,69 +492,79 @@ pushed_limit(PlannerInfo *root, RelOptInfo *baserel, MaipAccess *a, List *pathke
 	return (int) root->limit_tuples;
 }
 
+/* The table's key attribute names, for error messages. */
+static List *
+key_attribute_names(MaipRelInfo *info)
+{
+	List	   *keys = NIL;
+
+	if (info->desc && info->desc->hash_key)
+	{
+		keys = list_make1(makeString(info->desc->hash_key));
+		if (info->desc->range_key)
+			keys = lappend(keys, makeString(info->desc->range_key));
+	}
+	return keys;
+}
+
+static int
+scan_flags(MaipRelInfo *info, MaipAccess *a, List *attnums, List *pathkeys)
+{
+	int			flags = 0;
+
+	if (attnums == NIL && (a->op == MAIP_SCAN || a->op == MAIP_QUERY || a->op == MAIP_MULTIQUERY))
+		flags |= MAIP_FLAG_COUNT_ONLY;
+	if (pathkeys != NIL && ((PathKey *) linitial(pathkeys))->pk_strategy == BTGreaterStrategyNumber)
+		flags |= MAIP_FLAG_BACKWARD;
+	if (info->topts->consistent_read && !a->global_index)
+		flags |= MAIP_FLAG_CONSISTENT;	/* global indexes are eventually consistent only */
+	return flags;
+}
+
 ForeignScan *
 maipGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				   ForeignPath *best_path, List *tlist, List *scan_clauses,
 				   Plan *outer_plan)
 {
 	MaipRelInfo *info = baserel->fdw_private;
-	MaipAccess *a = maip_choose_access(root, baserel, info, scan_clauses);
+	MaipAccess *a = linitial(best_path->fdw_private);
 	List	   *local_quals = extract_actual_clauses(a->local_conds, false);
-	List	   *attnums = retrieved_attnums(baserel, info, local_quals);
-	List	   *key_attrs = NIL;
-	List	   *proj;
+	MaipScanPlan plan;
 	bool		whole_item;
-	int			flags = 0;
-	List	   *fdw_private;
+	int			page_size = info->topts->page_size;
 
-	if (attnums == NIL && (a->op == MAIP_SCAN || a->op == MAIP_QUERY || a->op == MAIP_MULTIQUERY))
-		flags |= MAIP_FLAG_COUNT_ONLY;
-	proj = (flags & MAIP_FLAG_COUNT_ONLY) ? NIL : projection_names(a, info, attnums, &whole_item);
-	if (best_path->path.pathkeys != NIL)
-	{
-		PathKey    *pk = linitial(best_path->path.pathkeys);
-
-		if (pk->pk_strategy == BTGreaterStrategyNumber)
-			flags |= MAIP_FLAG_BACKWARD;
-	}
-	if (info->topts->consistent_read && !a->global_index)
-		flags |= MAIP_FLAG_CONSISTENT;	/* global indexes are eventually consistent only */
-
-	if (info->desc && info->desc->hash_key)
-	{
-		key_attrs = list_make1(makeString(info->desc->hash_key));
-		if (info->desc->range_key)
-			key_attrs = lappend(key_attrs, makeString(info->desc->range_key));
-	}
-
-	fdw_private = NIL;
-	fdw_private = lappend(fdw_private, makeInteger(a->op));
-	fdw_private = lappend(fdw_private, makeString(info->topts->table));
-	fdw_private = lappend(fdw_private, makeString(a->key_condition ? a->key_condition : ""));
-	fdw_private = lappend(fdw_private, makeString(a->filter ? a->filter : ""));
-	fdw_private = lappend(fdw_private, a->names);
-	fdw_private = lappend(fdw_private, makeString(a->value_types.data));
-	fdw_private = lappend(fdw_private, makeString(a->value_roles.data));
-	fdw_private = lappend(fdw_private, a->filter_terms);
-	fdw_private = lappend(fdw_private,
-						  list_concat(list_make4_int(a->hash_name, a->hash_value,
-													 a->range_name, a->range_value),
-									  list_make3_int(a->rc_name, a->rc_v1, a->rc_v2)));
-	fdw_private = lappend(fdw_private, proj);
-	fdw_private = lappend(fdw_private, attnums);
-	fdw_private = lappend(fdw_private, key_attrs);
-	fdw_private = lappend(fdw_private, makeInteger(flags));
-	fdw_private = lappend(fdw_private,
-						  makeInteger(pushed_limit(root, baserel, a, best_path->path.pathkeys)));
-	fdw_private = lappend(fdw_private, makeInteger(info->topts->page_size));
-	fdw_private = lappend(fdw_private, makeString(a->index_name ? a->index_name : ""));
+	plan.op = a->op;
+	plan.table = info->topts->table;
+	plan.index_name = a->index_name;
+	plan.key_condition = a->key_condition;
+	plan.filter = a->filter;
+	plan.filter_terms = a->filter_terms;
+	plan.names = list_copy(a->ex.names);
+	plan.value_types = a->ex.types.data;
+	plan.value_roles = a->ex.roles.data;
+	plan.hash_name = a->hash_name;
+	plan.hash_value = a->hash_value;
+	plan.range_name = a->range_name;
+	plan.range_value = a->range_value;
+	plan.rc_name = a->rc_name;
+	plan.rc_v1 = a->rc_v1;
+	plan.rc_v2 = a->rc_v2;
+	plan.retrieved = retrieved_attnums(baserel, info, local_quals);
+	plan.flags = scan_flags(info, a, plan.retrieved, best_path->path.pathkeys);
+	plan.projection = (plan.flags & MAIP_FLAG_COUNT_ONLY) ? NIL
+		: projection_names(&plan.names, info, plan.retrieved, &whole_item);
+	plan.key_attrs = key_attribute_names(info);
+	/* SQL's LIMIT where exact, else the table's page_size, whichever is smaller */
+	plan.limit = pushed_limit(root, baserel, a, best_path->path.pathkeys);
+	if (plan.limit == 0 || (page_size > 0 && page_size < plan.limit))
+		plan.limit = page_size;
 
 	/*
 	 * EvalPlanQual rechecks a row with the quals DynamoDB evaluated too: a
 	 * join clause pushed into a parameterized path must still hold for the
 	 * outer row's new version (as postgres_fdw's fdw_recheck_quals).
 	 */
-	return make_foreignscan(tlist, local_quals, baserel->relid, a->values,
-							fdw_private, NIL,
+	return make_foreignscan(tlist, local_quals, baserel->relid, a->ex.values,
+							maip_scan_plan_serialize(&plan), NIL,
 							extract_actual_clauses(a->remote_conds, false), outer_plan);
 }

@@ -28,12 +28,12 @@
 #include "utils/rel.h"
 
 #include "convert.h"
-#include "deparse.h"
+#include "expr.h"
 #include "http.h"
 #include "options.h"
-#include "planner.h"
 #include "request.h"
 #include "scan.h"
+#include "scanplan.h"
 #include "values.h"
 
 /* One column the scan fills. */
@@ -51,28 +51,11 @@ typedef struct ScanColumn
 typedef struct MaipScanState
 {
 	MaipClient *client;
-	MaipOperation op;
-	const char *table;
-	const char *index_name;		/* NULL for the table itself */
-	const char *key_condition;	/* as planned (EXPLAIN), NULL if none */
-	const char *filter;			/* as planned (EXPLAIN), NULL if none */
-	List	   *filter_terms;	/* String: the filter's ANDed terms */
-	List	   *names;			/* String, #n<i> */
-	const char *value_types;	/* S N B T per value */
-	const char *value_roles;	/* MAIP_ROLE_* per value */
-	int			hash_name;
-	int			hash_value;
-	int			range_name;
-	int			range_value;
-	int			rc_name;		/* Query's sort-key condition, or -1 */
-	int			rc_v1;
-	int			rc_v2;
+	const MaipScanPlan *plan;
+	int			nvalues;
 	char	   *projection;		/* "#n3,#n4", or NULL for whole items */
 	char	   *expr_names_json;	/* ExpressionAttributeNames for Scan/Query, or "" */
 	char	   *proj_names_json;	/* ... for GetItem/BatchGetItem (projection only), or "" */
-	int			flags;
-	int			limit;			/* DynamoDB Limit, 0 for none */
-	List	   *key_attrs;		/* String names, for error messages */
 	List	   *value_states;	/* ExprState per value */
 
 	ScanColumn *columns;
@@ -158,51 +141,33 @@ init_columns(MaipScanState *st, Relation rel, List *attnums)
 	}
 }
 
-/* Does the expression text use placeholder <kind><i> (kind "#n" or ":v")? */
-static bool
-uses_placeholder(const char *expr, const char *kind, int i)
-{
-	char		tok[16];
-	const char *p = expr;
-	int			len;
-
-	if (expr == NULL)
-		return false;
-	len = snprintf(tok, sizeof(tok), "%s%d", kind, i);
-	while ((p = strstr(p, tok)) != NULL)
-	{
-		p += len;
-		if (!(*p >= '0' && *p <= '9'))
-			return true;
-	}
-	return false;
-}
-
-/* ,"ExpressionAttributeNames":{...} for the names these expressions use, or "". */
+/* ,"ExpressionAttributeNames":{...} for the names in used, or "". */
 static char *
-names_json(List *names, const char *e1, const char *e2, const char *e3)
+names_json(List *names, Bitmapset *used)
 {
 	StringInfoData buf;
-	ListCell   *lc;
-	int			i = 0;
-	bool		any = false;
+	int			i = -1;
 
 	initStringInfo(&buf);
-	foreach(lc, names)
+	while ((i = bms_next_member(used, i)) >= 0)
 	{
-		if (uses_placeholder(e1, "#n", i) || uses_placeholder(e2, "#n", i) ||
-			uses_placeholder(e3, "#n", i))
-		{
-			appendStringInfoString(&buf, any ? "," : ",\"ExpressionAttributeNames\":{");
-			appendStringInfo(&buf, "\"#n%d\":", i);
-			maip_json_append_string(&buf, strVal(lfirst(lc)));
-			any = true;
-		}
-		i++;
+		appendStringInfoString(&buf, buf.len ? "," : ",\"ExpressionAttributeNames\":{");
+		appendStringInfo(&buf, "\"#n%d\":", i);
+		maip_json_append_string(&buf, strVal(list_nth(names, i)));
 	}
-	if (any)
+	if (buf.len)
 		appendStringInfoChar(&buf, '}');
 	return buf.data;
+}
+
+static Bitmapset *
+add_int_members(Bitmapset *set, List *ints)
+{
+	ListCell   *lc;
+
+	foreach(lc, ints)
+		set = bms_add_member(set, lfirst_int(lc));
+	return set;
 }
 
 static char *
@@ -219,75 +184,51 @@ projection_expression(List *projection)
 	return buf.data;
 }
 
-static const char *
-nonempty_or_null(Node *n)
+/*
+ * The state both a foreign scan and ANALYZE start from: the plan, the
+ * client, the columns to fill and the memory contexts (children of
+ * parent).  Values are evaluated later, per (re)scan.
+ */
+static void
+init_scan_state(MaipScanState *st, const MaipScanPlan *plan, Relation rel, Oid userid,
+				MemoryContext parent)
 {
-	const char *s = strVal(n);
+	ForeignTable *ft = GetForeignTable(RelationGetRelid(rel));
 
-	return s[0] ? s : NULL;
+	st->client = maip_client_create(GetForeignServer(ft->serverid), userid);
+	init_columns(st, rel, plan->retrieved);
+	st->values_cxt = AllocSetContextCreate(parent, "maip_fdw values", ALLOCSET_SMALL_SIZES);
+	st->page_cxt = AllocSetContextCreate(parent, "maip_fdw page", ALLOCSET_DEFAULT_SIZES);
+	st->item_cxt = AllocSetContextCreate(parent, "maip_fdw row", ALLOCSET_SMALL_SIZES);
 }
 
-/* Unpack fdw_private (also for EXPLAIN without ANALYZE). */
+/* The plan and what follows from it alone (also for EXPLAIN without ANALYZE). */
 static void
-read_plan(MaipScanState *st, ForeignScan *fsplan)
+set_plan(MaipScanState *st, const MaipScanPlan *plan)
 {
-	List	   *priv = fsplan->fdw_private;
-	List	   *keyrefs = list_nth(priv, FdwScanPrivateKeyRefs);
-	int			page_size;
-
-	st->op = (MaipOperation) intVal(list_nth(priv, FdwScanPrivateOperation));
-	st->table = strVal(list_nth(priv, FdwScanPrivateTable));
-	st->index_name = nonempty_or_null(list_nth(priv, FdwScanPrivateIndexName));
-	st->key_condition = nonempty_or_null(list_nth(priv, FdwScanPrivateKeyCondition));
-	st->filter = nonempty_or_null(list_nth(priv, FdwScanPrivateFilter));
-	st->names = list_nth(priv, FdwScanPrivateNames);
-	st->value_types = strVal(list_nth(priv, FdwScanPrivateValueTypes));
-	st->value_roles = strVal(list_nth(priv, FdwScanPrivateValueRoles));
-	st->filter_terms = list_nth(priv, FdwScanPrivateFilterTerms);
-	st->hash_name = list_nth_int(keyrefs, 0);
-	st->hash_value = list_nth_int(keyrefs, 1);
-	st->range_name = list_nth_int(keyrefs, 2);
-	st->range_value = list_nth_int(keyrefs, 3);
-	st->rc_name = list_nth_int(keyrefs, 4);
-	st->rc_v1 = list_nth_int(keyrefs, 5);
-	st->rc_v2 = list_nth_int(keyrefs, 6);
-	st->projection = projection_expression(list_nth(priv, FdwScanPrivateProjection));
-	st->key_attrs = list_nth(priv, FdwScanPrivateKeyAttrs);
-	st->flags = intVal(list_nth(priv, FdwScanPrivateFlags));
-	st->limit = intVal(list_nth(priv, FdwScanPrivateLimit));
-	page_size = intVal(list_nth(priv, FdwScanPrivatePageSize));
-	if (st->limit == 0 || (page_size > 0 && page_size < st->limit))
-		st->limit = page_size;
-	st->proj_names_json = names_json(st->names, st->projection, NULL, NULL);
+	st->plan = plan;
+	st->nvalues = strlen(plan->value_types);
+	st->projection = projection_expression(plan->projection);
+	st->proj_names_json = names_json(plan->names, add_int_members(NULL, plan->projection));
+	st->expr_names_json = "";
 }
 
 void
 maipBeginForeignScan(ForeignScanState *node, int eflags)
 {
 	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
-	EState	   *estate = node->ss.ps.state;
 	MaipScanState *st = palloc0(sizeof(MaipScanState));
-	ForeignTable *ft;
 
 	node->fdw_state = st;
-	read_plan(st, fsplan);
+	set_plan(st, maip_scan_plan_deserialize(fsplan->fdw_private));
 
 	/* EXPLAIN without ANALYZE: no connection, no conversion state */
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
 
-	ft = GetForeignTable(RelationGetRelid(node->ss.ss_currentRelation));
-	st->client = maip_client_create(GetForeignServer(ft->serverid), scan_user(node));
-	init_columns(st, node->ss.ss_currentRelation,
-				 (List *) list_nth(fsplan->fdw_private, FdwScanPrivateRetrieved));
+	init_scan_state(st, st->plan, node->ss.ss_currentRelation, scan_user(node),
+					node->ss.ps.state->es_query_cxt);
 	st->value_states = ExecInitExprList(fsplan->fdw_exprs, (PlanState *) node);
-
-	st->values_cxt = AllocSetContextCreate(estate->es_query_cxt, "maip_fdw values",
-										   ALLOCSET_SMALL_SIZES);
-	st->page_cxt = AllocSetContextCreate(estate->es_query_cxt, "maip_fdw page",
-										 ALLOCSET_DEFAULT_SIZES);
-	st->item_cxt = AllocSetContextCreate(estate->es_query_cxt, "maip_fdw row",
-										 ALLOCSET_SMALL_SIZES);
 }
 
 /*
@@ -406,8 +347,8 @@ between_is_empty(Datum lo, Oid lotype, Datum hi, Oid hitype, char type)
 static void
 prepare_value(MaipScanState *st, int i, Datum *d, Oid *typid)
 {
-	char		type = st->value_types[i];
-	char		role = st->value_roles[i];
+	char		type = st->plan->value_types[i];
+	char		role = st->plan->value_roles[i];
 	char	   *send_n = NULL;
 	StringInfoData av;
 
@@ -438,7 +379,7 @@ prepare_value(MaipScanState *st, int i, Datum *d, Oid *typid)
 			break;
 	}
 	if ((role == MAIP_ROLE_KEY || role == MAIP_ROLE_EQ) &&
-		key_too_long(*d, *typid, type, i == st->hash_value ? MAX_PARTITION_KEY_BYTES : MAX_SORT_KEY_BYTES))
+		key_too_long(*d, *typid, type, i == st->plan->hash_value ? MAX_PARTITION_KEY_BYTES : MAX_SORT_KEY_BYTES))
 	{
 		st->no_match = true;
 		return;
@@ -457,60 +398,82 @@ prepare_value(MaipScanState *st, int i, Datum *d, Oid *typid)
 
 /* Does the filter term use a value that is left out this time? */
 static bool
-term_dropped(MaipScanState *st, const char *term)
+term_dropped(MaipScanState *st, const MaipFilterTerm *t)
 {
-	int			nvalues = strlen(st->value_types);
-
-	for (int i = 0; i < nvalues; i++)
-		if (st->value_dropped[i] && uses_placeholder(term, ":v", i))
+	for (int i = t->first_value; i < t->first_value + t->nvalues; i++)
+		if (st->value_dropped[i])
 			return true;
 	return false;
+}
+
+static void
+mark_values_sent(MaipScanState *st, int first, int n)
+{
+	for (int i = first; i < first + n; i++)
+		st->value_sent[i] = true;
+}
+
+/* The Query's key condition this time, without a sort-key bound a value left out. */
+static char *
+key_condition_now(MaipScanState *st, Bitmapset **names)
+{
+	const MaipScanPlan *p = st->plan;
+	StringInfoData kc;
+	int			v1 = (p->rc_v1 >= 0 && !st->value_dropped[p->rc_v1]) ? p->rc_v1 : -1;
+	int			v2 = (p->rc_v2 >= 0 && !st->value_dropped[p->rc_v2]) ? p->rc_v2 : -1;
+
+	initStringInfo(&kc);
+	maip_expr_compare(&kc, p->hash_name, "=", p->hash_value);
+	*names = bms_add_member(*names, p->hash_name);
+	mark_values_sent(st, p->hash_value, 1);
+	if (v1 >= 0 || v2 >= 0)
+	{
+		appendStringInfoString(&kc, " AND ");
+		maip_expr_range_condition(&kc, p->rc_name, v1, v1 >= 0 ? p->value_roles[v1] : 0,
+								  v2, v2 >= 0 ? p->value_roles[v2] : 0);
+		*names = bms_add_member(*names, p->rc_name);
+		if (v1 >= 0)
+			mark_values_sent(st, v1, 1);
+		if (v2 >= 0)
+			mark_values_sent(st, v2, 1);
+	}
+	return kc.data;
 }
 
 /*
  * The key condition and filter to send this time: the planned ones less
  * the sort-key bounds and filter terms whose values drop them; and the
- * names and values those use (DynamoDB refuses unused ones).
+ * names and values those use (DynamoDB refuses unused ones), as the plan
+ * says each part uses them.
  */
 static void
 build_expressions(MaipScanState *st)
 {
-	StringInfoData kc;
+	const MaipScanPlan *p = st->plan;
 	StringInfoData filter;
 	ListCell   *lc;
-	int			nvalues = strlen(st->value_types);
+	Bitmapset  *names = NULL;
 
-	initStringInfo(&kc);
-	if (st->op == MAIP_QUERY || st->op == MAIP_MULTIQUERY)
-	{
-		int			v1 = (st->rc_v1 >= 0 && !st->value_dropped[st->rc_v1]) ? st->rc_v1 : -1;
-		int			v2 = (st->rc_v2 >= 0 && !st->value_dropped[st->rc_v2]) ? st->rc_v2 : -1;
-
-		appendStringInfo(&kc, "#n%d = :v%d", st->hash_name, st->hash_value);
-		if (v1 >= 0 || v2 >= 0)
-		{
-			appendStringInfoString(&kc, " AND ");
-			maip_write_range_condition(&kc, st->rc_name,
-									   v1, v1 >= 0 ? st->value_roles[v1] : 0,
-									   v2, v2 >= 0 ? st->value_roles[v2] : 0);
-		}
-	}
+	st->key_condition_now = NULL;
+	if (p->op == MAIP_QUERY || p->op == MAIP_MULTIQUERY)
+		st->key_condition_now = key_condition_now(st, &names);
 	initStringInfo(&filter);
-	foreach(lc, st->filter_terms)
+	foreach(lc, p->filter_terms)
 	{
-		if (term_dropped(st, strVal(lfirst(lc))))
+		MaipFilterTerm *t = lfirst(lc);
+
+		if (term_dropped(st, t))
 			continue;
 		if (filter.len > 0)
 			appendStringInfoString(&filter, " AND ");
-		appendStringInfoString(&filter, strVal(lfirst(lc)));
+		appendStringInfoString(&filter, t->text);
+		names = add_int_members(names, t->names);
+		mark_values_sent(st, t->first_value, t->nvalues);
 	}
-	st->key_condition_now = kc.len ? kc.data : NULL;
 	st->filter_now = filter.len ? filter.data : NULL;
-	st->expr_names_json = names_json(st->names, st->key_condition_now, st->filter_now,
-									 (st->flags & MAIP_FLAG_COUNT_ONLY) ? NULL : st->projection);
-	for (int i = 0; i < nvalues; i++)
-		st->value_sent[i] = uses_placeholder(st->key_condition_now, ":v", i) ||
-			uses_placeholder(st->filter_now, ":v", i);
+	if (!(p->flags & MAIP_FLAG_COUNT_ONLY))
+		names = add_int_members(names, p->projection);
+	st->expr_names_json = names_json(p->names, names);
 }
 
 /* Evaluate the values (constants and parameters) for this execution. */
@@ -537,20 +500,20 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 		typids[i] = exprType((Node *) es->expr);
 		if (isnull)
 			st->no_match = true;	/* every pushed condition is ANDed: NULL matches nothing */
-		else if ((st->op == MAIP_MULTIQUERY || st->op == MAIP_BATCHGET) && i == st->hash_value)
-			st->keys = array_key_avs(datums[i], typids[i], st->value_types[i]);
+		else if ((st->plan->op == MAIP_MULTIQUERY || st->plan->op == MAIP_BATCHGET) && i == st->plan->hash_value)
+			st->keys = array_key_avs(datums[i], typids[i], st->plan->value_types[i]);
 		else
 			prepare_value(st, i, &datums[i], &typids[i]);
 		i++;
 	}
 
-	if (st->rc_v1 >= 0 && st->rc_v2 >= 0 && !st->no_match &&
-		!st->value_dropped[st->rc_v1] && !st->value_dropped[st->rc_v2] &&
-		between_is_empty(datums[st->rc_v1], typids[st->rc_v1], datums[st->rc_v2], typids[st->rc_v2],
-						 st->value_types[st->rc_v1]))
+	if (st->plan->rc_v1 >= 0 && st->plan->rc_v2 >= 0 && !st->no_match &&
+		!st->value_dropped[st->plan->rc_v1] && !st->value_dropped[st->plan->rc_v2] &&
+		between_is_empty(datums[st->plan->rc_v1], typids[st->plan->rc_v1], datums[st->plan->rc_v2], typids[st->plan->rc_v2],
+						 st->plan->value_types[st->plan->rc_v1]))
 		st->no_match = true;
 
-	if (st->op == MAIP_BATCHGET && !st->no_match)
+	if (st->plan->op == MAIP_BATCHGET && !st->no_match)
 	{
 		/* turn partition-key AVs into whole key objects */
 		List	   *objs = NIL;
@@ -561,20 +524,20 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 
 			initStringInfo(&key);
 			appendStringInfoChar(&key, '{');
-			maip_json_append_string(&key, strVal(list_nth(st->names, st->hash_name)));
+			maip_json_append_string(&key, strVal(list_nth(st->plan->names, st->plan->hash_name)));
 			appendStringInfo(&key, ":%s", (char *) lfirst(lc));
-			if (st->range_name >= 0)
+			if (st->plan->range_name >= 0)
 			{
 				appendStringInfoChar(&key, ',');
-				maip_json_append_string(&key, strVal(list_nth(st->names, st->range_name)));
-				appendStringInfo(&key, ":%s", st->value_avs[st->range_value]);
+				maip_json_append_string(&key, strVal(list_nth(st->plan->names, st->plan->range_name)));
+				appendStringInfo(&key, ":%s", st->value_avs[st->plan->range_value]);
 			}
 			appendStringInfoChar(&key, '}');
 			objs = lappend(objs, key.data);
 		}
 		st->keys = objs;
 	}
-	if ((st->op == MAIP_MULTIQUERY || st->op == MAIP_BATCHGET) && st->keys == NIL)
+	if ((st->plan->op == MAIP_MULTIQUERY || st->plan->op == MAIP_BATCHGET) && st->keys == NIL)
 		st->no_match = true;
 	if (!st->no_match)
 		build_expressions(st);
@@ -586,16 +549,15 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 static void
 append_values(MaipScanState *st, StringInfo b)
 {
-	int			n = strlen(st->value_types);
 	bool		any = false;
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < st->nvalues; i++)
 	{
 		const char *av = st->value_avs[i];
 
 		if (!st->value_sent[i])
 			continue;
-		if (st->op == MAIP_MULTIQUERY && i == st->hash_value)
+		if (st->plan->op == MAIP_MULTIQUERY && i == st->plan->hash_value)
 			av = list_nth(st->keys, st->key_pos);
 		appendStringInfo(b, "%s\":v%d\":%s", any ? "," : ",\"ExpressionAttributeValues\":{", i, av);
 		any = true;
@@ -607,7 +569,7 @@ append_values(MaipScanState *st, StringInfo b)
 static void
 append_read_options(MaipScanState *st, StringInfo b)
 {
-	if (st->flags & MAIP_FLAG_CONSISTENT)
+	if (st->plan->flags & MAIP_FLAG_CONSISTENT)
 		appendStringInfoString(b, ",\"ConsistentRead\":true");
 }
 
@@ -615,12 +577,12 @@ append_read_options(MaipScanState *st, StringInfo b)
 static void
 build_request(MaipScanState *st, StringInfo b)
 {
-	if (st->op == MAIP_BATCHGET)
+	if (st->plan->op == MAIP_BATCHGET)
 	{
 		int			sent = 0;
 
 		appendStringInfoString(b, "{\"RequestItems\":{");
-		maip_json_append_string(b, st->table);
+		maip_json_append_string(b, st->plan->table);
 		appendStringInfoString(b, ":{\"Keys\":[");
 		while (sent < 100 && st->key_pos < list_length(st->keys))
 			appendStringInfo(b, "%s%s", sent++ ? "," : "", (char *) list_nth(st->keys, st->key_pos++));
@@ -633,17 +595,17 @@ build_request(MaipScanState *st, StringInfo b)
 	}
 
 	appendStringInfoString(b, "{\"TableName\":");
-	maip_json_append_string(b, st->table);
-	if (st->op == MAIP_GETITEM)
+	maip_json_append_string(b, st->plan->table);
+	if (st->plan->op == MAIP_GETITEM)
 	{
 		appendStringInfoString(b, ",\"Key\":{");
-		maip_json_append_string(b, strVal(list_nth(st->names, st->hash_name)));
-		appendStringInfo(b, ":%s", st->value_avs[st->hash_value]);
-		if (st->range_name >= 0)
+		maip_json_append_string(b, strVal(list_nth(st->plan->names, st->plan->hash_name)));
+		appendStringInfo(b, ":%s", st->value_avs[st->plan->hash_value]);
+		if (st->plan->range_name >= 0)
 		{
 			appendStringInfoChar(b, ',');
-			maip_json_append_string(b, strVal(list_nth(st->names, st->range_name)));
-			appendStringInfo(b, ":%s", st->value_avs[st->range_value]);
+			maip_json_append_string(b, strVal(list_nth(st->plan->names, st->plan->range_name)));
+			appendStringInfo(b, ":%s", st->value_avs[st->plan->range_value]);
 		}
 		appendStringInfoChar(b, '}');
 		if (st->projection)
@@ -654,10 +616,10 @@ build_request(MaipScanState *st, StringInfo b)
 	}
 
 	/* Scan and Query */
-	if (st->index_name)
+	if (st->plan->index_name)
 	{
 		appendStringInfoString(b, ",\"IndexName\":");
-		maip_json_append_string(b, st->index_name);
+		maip_json_append_string(b, st->plan->index_name);
 	}
 	if (st->key_condition_now)
 	{
@@ -669,16 +631,16 @@ build_request(MaipScanState *st, StringInfo b)
 		appendStringInfoString(b, ",\"FilterExpression\":");
 		maip_json_append_string(b, st->filter_now);
 	}
-	if (st->flags & MAIP_FLAG_COUNT_ONLY)
+	if (st->plan->flags & MAIP_FLAG_COUNT_ONLY)
 		appendStringInfoString(b, ",\"Select\":\"COUNT\"");
 	else if (st->projection)
 		appendStringInfo(b, ",\"ProjectionExpression\":\"%s\"", st->projection);
 	appendStringInfoString(b, st->expr_names_json);
 	append_values(st, b);
-	if (st->op != MAIP_SCAN && (st->flags & MAIP_FLAG_BACKWARD))
+	if (st->plan->op != MAIP_SCAN && (st->plan->flags & MAIP_FLAG_BACKWARD))
 		appendStringInfoString(b, ",\"ScanIndexForward\":false");
-	if (st->limit > 0)
-		appendStringInfo(b, ",\"Limit\":%d", st->limit);
+	if (st->plan->limit > 0)
+		appendStringInfo(b, ",\"Limit\":%d", st->plan->limit);
 	append_read_options(st, b);
 	appendStringInfoString(b, ",\"ReturnConsumedCapacity\":\"TOTAL\"");
 	if (st->start_key)
@@ -691,7 +653,7 @@ has_more_pages(MaipScanState *st)
 {
 	if (st->no_match)
 		return false;
-	switch (st->op)
+	switch (st->plan->op)
 	{
 		case MAIP_MULTIQUERY:
 			return st->key_pos < list_length(st->keys);
@@ -723,7 +685,7 @@ requeue_unprocessed(MaipScanState *st, const cJSON *answer)
 	const cJSON *k;
 	MemoryContext oldcxt;
 
-	uk = cJSON_GetObjectItemCaseSensitive(uk, st->table);
+	uk = cJSON_GetObjectItemCaseSensitive(uk, st->plan->table);
 	keys = cJSON_GetObjectItemCaseSensitive(uk, "Keys");
 	oldcxt = MemoryContextSwitchTo(st->values_cxt);
 	cJSON_ArrayForEach(k, keys)
@@ -742,7 +704,7 @@ requeue_unprocessed(MaipScanState *st, const cJSON *answer)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
 					 errmsg("DynamoDB BatchGetItem on \"%s\" left keys unprocessed after %d rounds",
-							st->table, st->unprocessed_rounds),
+							st->plan->table, st->unprocessed_rounds),
 					 errhint("The table is throttled; retry later or raise its read capacity.")));
 		maip_http_sleep_ms(Min(50L << st->unprocessed_rounds, 5000L));
 	}
@@ -779,15 +741,15 @@ fetch_page(MaipScanState *st)
 
 	initStringInfo(&body);
 	build_request(st, &body);
-	answer = maip_call(st->client, maip_operation_name(st->op), &body, st->table);
+	answer = maip_call(st->client, maip_operation_name(st->plan->op), &body, st->plan->table);
 	st->pages++;
 	/* shape, depth, numbers, UTF-8: items are well-formed from here on */
-	maip_check_answer(answer, maip_operation_name(st->op), st->table, st->key_attrs);
+	maip_check_answer(answer, maip_operation_name(st->plan->op), st->plan->table, st->plan->key_attrs);
 
 	st->scanned += answer_count(answer, "ScannedCount");
 	add_consumed(st, cJSON_GetObjectItemCaseSensitive(answer, "ConsumedCapacity"));
 
-	if (st->op == MAIP_GETITEM)
+	if (st->plan->op == MAIP_GETITEM)
 	{
 		/* one item or none; detached so that its ->next ends the list */
 		st->next_item = cJSON_DetachItemFromObjectCaseSensitive(answer, "Item");
@@ -796,10 +758,10 @@ fetch_page(MaipScanState *st)
 		MemoryContextSwitchTo(oldcxt);
 		return;
 	}
-	if (st->op == MAIP_BATCHGET)
+	if (st->plan->op == MAIP_BATCHGET)
 	{
 		items = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(answer, "Responses"),
-												 st->table);
+												 st->plan->table);
 		st->next_item = cJSON_IsArray(items) ? items->child : NULL;
 		st->scanned += cJSON_GetArraySize(items);
 		MemoryContextSwitchTo(oldcxt);
@@ -807,7 +769,7 @@ fetch_page(MaipScanState *st)
 		return;
 	}
 
-	if (st->flags & MAIP_FLAG_COUNT_ONLY)
+	if (st->plan->flags & MAIP_FLAG_COUNT_ONLY)
 	{
 		/* a page holds at most 1 MB of items: more is a broken answer */
 		st->count_left = answer_count(answer, "Count");
@@ -815,7 +777,7 @@ fetch_page(MaipScanState *st)
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_REPLY_HANDLE),
 					 errmsg("DynamoDB %s answer for table \"%s\" counts %lld items in one page",
-							maip_operation_name(st->op), st->table, (long long) st->count_left)));
+							maip_operation_name(st->plan->op), st->plan->table, (long long) st->count_left)));
 		st->next_item = NULL;
 	}
 	else
@@ -825,7 +787,7 @@ fetch_page(MaipScanState *st)
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_REPLY_HANDLE),
 					 errmsg("DynamoDB %s answer for table \"%s\" has no Items array",
-							maip_operation_name(st->op), st->table)));
+							maip_operation_name(st->plan->op), st->plan->table)));
 		st->next_item = items->child;
 	}
 
@@ -837,7 +799,7 @@ fetch_page(MaipScanState *st)
 	lek = cJSON_GetObjectItemCaseSensitive(answer, "LastEvaluatedKey");
 	if (cJSON_IsObject(lek) && lek->child)
 		st->start_key = cJSON_PrintUnformatted(lek);
-	else if (st->op == MAIP_MULTIQUERY)
+	else if (st->plan->op == MAIP_MULTIQUERY)
 		st->key_pos++;			/* this partition is done: on to the next key */
 	else
 		st->done = true;
@@ -854,7 +816,7 @@ conversion_error_context(void *arg)
 	if (st->cur_column == NULL)
 		return;
 	initStringInfo(&key);
-	foreach(lc, st->key_attrs)
+	foreach(lc, st->plan->key_attrs)
 	{
 		const char *name = strVal(lfirst(lc));
 		const cJSON *av = cJSON_GetObjectItemCaseSensitive(st->cur_item, name);
@@ -867,10 +829,10 @@ conversion_error_context(void *arg)
 	}
 	if (key.len)
 		errcontext("column \"%s\" (DynamoDB attribute \"%s\") of the item with key (%s) in table \"%s\"",
-				   st->cur_column->colname, st->cur_column->attribute, key.data, st->table);
+				   st->cur_column->colname, st->cur_column->attribute, key.data, st->plan->table);
 	else
 		errcontext("column \"%s\" (DynamoDB attribute \"%s\") of an item in table \"%s\"",
-				   st->cur_column->colname, st->cur_column->attribute, st->table);
+				   st->cur_column->colname, st->cur_column->attribute, st->plan->table);
 }
 
 /* Fill the slot from one item, converting only the retrieved columns. */
@@ -993,7 +955,7 @@ names_for_explain(MaipScanState *st)
 	int			i = 0;
 
 	initStringInfo(&buf);
-	foreach(lc, st->names)
+	foreach(lc, st->plan->names)
 	{
 		appendStringInfo(&buf, "%s#n%d = ", i ? ", " : "", i);
 		maip_json_append_string(&buf, strVal(lfirst(lc)));
@@ -1027,36 +989,36 @@ maipExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
 
 	ExplainPropertyText("DynamoDB Operation",
-						st->op == MAIP_MULTIQUERY ? "Query per partition key" : maip_operation_name(st->op), es);
-	ExplainPropertyText("DynamoDB Table", st->table, es);
-	if (st->index_name)
-		ExplainPropertyText("DynamoDB Index", st->index_name, es);
+						st->plan->op == MAIP_MULTIQUERY ? "Query per partition key" : maip_operation_name(st->plan->op), es);
+	ExplainPropertyText("DynamoDB Table", st->plan->table, es);
+	if (st->plan->index_name)
+		ExplainPropertyText("DynamoDB Index", st->plan->index_name, es);
 	if (es->verbose)
 	{
-		if (st->key_condition)
-			ExplainPropertyText("DynamoDB Key Condition", st->key_condition, es);
-		if (st->op == MAIP_GETITEM || st->op == MAIP_BATCHGET)
+		if (st->plan->key_condition)
+			ExplainPropertyText("DynamoDB Key Condition", st->plan->key_condition, es);
+		if (st->plan->op == MAIP_GETITEM || st->plan->op == MAIP_BATCHGET)
 			ExplainPropertyText("DynamoDB Key",
-								st->range_name >= 0 ? psprintf("#n%d = :v%d, #n%d = :v%d",
-															   st->hash_name, st->hash_value,
-															   st->range_name, st->range_value)
-								: psprintf("#n%d = :v%d", st->hash_name, st->hash_value), es);
-		if (st->filter)
-			ExplainPropertyText("DynamoDB Filter", st->filter, es);
-		if (st->flags & MAIP_FLAG_COUNT_ONLY)
+								st->plan->range_name >= 0 ? psprintf("#n%d = :v%d, #n%d = :v%d",
+															   st->plan->hash_name, st->plan->hash_value,
+															   st->plan->range_name, st->plan->range_value)
+								: psprintf("#n%d = :v%d", st->plan->hash_name, st->plan->hash_value), es);
+		if (st->plan->filter)
+			ExplainPropertyText("DynamoDB Filter", st->plan->filter, es);
+		if (st->plan->flags & MAIP_FLAG_COUNT_ONLY)
 			ExplainPropertyText("DynamoDB Select", "COUNT", es);
 		else
 			ExplainPropertyText("DynamoDB Projection", st->projection ? st->projection : "(whole items)", es);
-		if (st->names != NIL)
+		if (st->plan->names != NIL)
 			ExplainPropertyText("DynamoDB Names", names_for_explain(st), es);
 		if (fsplan->fdw_exprs != NIL)
 			ExplainPropertyText("DynamoDB Values", values_for_explain(node, st, es), es);
-		if (st->op == MAIP_QUERY || st->op == MAIP_MULTIQUERY)
+		if (st->plan->op == MAIP_QUERY || st->plan->op == MAIP_MULTIQUERY)
 			ExplainPropertyText("DynamoDB Scan Direction",
-								(st->flags & MAIP_FLAG_BACKWARD) ? "Backward" : "Forward", es);
-		if (st->limit > 0)
-			ExplainPropertyInteger("DynamoDB Limit", NULL, st->limit, es);
-		if (st->flags & MAIP_FLAG_CONSISTENT)
+								(st->plan->flags & MAIP_FLAG_BACKWARD) ? "Backward" : "Forward", es);
+		if (st->plan->limit > 0)
+			ExplainPropertyInteger("DynamoDB Limit", NULL, st->plan->limit, es);
+		if (st->plan->flags & MAIP_FLAG_CONSISTENT)
 			ExplainPropertyText("DynamoDB Consistent Read", "true", es);
 	}
 	if (es->analyze && st->client)
@@ -1072,6 +1034,25 @@ maipExplainForeignScan(ForeignScanState *node, ExplainState *es)
 
 /* ---------- ANALYZE ---------- */
 
+/* A Scan of whole items into every column, Limit items a page: ANALYZE's sample. */
+static MaipScanPlan *
+sample_plan(TupleDesc tupdesc, const char *table, int limit)
+{
+	MaipScanPlan *p = palloc0(sizeof(MaipScanPlan));
+
+	p->op = MAIP_SCAN;
+	p->table = pstrdup(table);
+	p->value_types = "";
+	p->value_roles = "";
+	p->hash_name = p->hash_value = p->range_name = p->range_value = -1;
+	p->rc_name = p->rc_v1 = p->rc_v2 = -1;
+	for (int i = 1; i <= tupdesc->natts; i++)
+		if (!TupleDescAttr(tupdesc, i - 1)->attisdropped)
+			p->retrieved = lappend_int(p->retrieved, i);
+	p->limit = limit;
+	return p;
+}
+
 /*
  * Sample rows for ANALYZE with a bounded Scan: the first targrows items.
  * DynamoDB's Scan order follows the hash of the partition key, so the
@@ -1086,25 +1067,12 @@ acquire_sample_rows(Relation rel, int elevel, HeapTuple *rows, int targrows,
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	MaipScanState *st = palloc0(sizeof(MaipScanState));
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(tupdesc, &TTSOpsVirtual);
-	List	   *attnums = NIL;
 	MemoryContext outer = CurrentMemoryContext;
 	int			nrows = 0;
 	MaipTableDesc *desc;
 
-	for (int i = 1; i <= tupdesc->natts; i++)
-		if (!TupleDescAttr(tupdesc, i - 1)->attisdropped)
-			attnums = lappend_int(attnums, i);
-	st->client = maip_client_create(GetForeignServer(ft->serverid), GetUserId());
-	st->table = topts->table;
-	st->op = MAIP_SCAN;
-	st->names = NIL;
-	st->value_types = "";
-	st->expr_names_json = "";
-	st->limit = Min(targrows, 1000);
-	init_columns(st, rel, attnums);
-	st->values_cxt = AllocSetContextCreate(outer, "maip_fdw analyze", ALLOCSET_SMALL_SIZES);
-	st->page_cxt = AllocSetContextCreate(outer, "maip_fdw page", ALLOCSET_DEFAULT_SIZES);
-	st->item_cxt = AllocSetContextCreate(outer, "maip_fdw row", ALLOCSET_SMALL_SIZES);
+	set_plan(st, sample_plan(tupdesc, topts->table, Min(targrows, 1000)));
+	init_scan_state(st, st->plan, rel, GetUserId(), outer);
 
 	while (nrows < targrows && !st->done)
 	{

@@ -13,15 +13,9 @@
  * digits) is "n > 1" for every number DynamoDB can hold.  The planner
  * decides for constants; the executor, for parameters and stable
  * expressions, once their values are known (maip_value_use).
- *
- * The sort-key condition is written here for both of them, so that the
- * text EXPLAIN shows is the text the executor sends when nothing is left
- * out.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
-
-#include <ctype.h>
 
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
@@ -255,80 +249,4 @@ maip_like_prefix(const char *pattern, bool *exact)
 	}
 	*exact = p[0] == '%' && p[1] == '\0';
 	return buf.data;
-}
-
-static const char *
-role_operator(char role)
-{
-	switch (role)
-	{
-		case MAIP_ROLE_GT:
-			return ">";
-		case MAIP_ROLE_GE:
-			return ">=";
-		case MAIP_ROLE_LT:
-			return "<";
-		case MAIP_ROLE_LE:
-			return "<=";
-		default:
-			return "=";
-	}
-}
-
-/*
- * The sort-key part of a KeyConditionExpression: #n<name> compared with
- * :v<v1> (and :v<v2> for BETWEEN); a value index of -1 is left out.
- */
-void
-maip_write_range_condition(StringInfo buf, int name, int v1, char role1, int v2, char role2)
-{
-	if (v1 >= 0 && v2 >= 0)
-		appendStringInfo(buf, "#n%d BETWEEN :v%d AND :v%d", name, v1, v2);
-	else
-	{
-		int			v = v1 >= 0 ? v1 : v2;
-		char		role = v1 >= 0 ? role1 : role2;
-
-		if (role == MAIP_ROLE_PREFIX || role == MAIP_ROLE_LIKE)
-			appendStringInfo(buf, "begins_with(#n%d, :v%d)", name, v);
-		else
-			appendStringInfo(buf, "#n%d %s :v%d", name, role_operator(role), v);
-	}
-}
-
-/*
- * Operators and functions in an expression this extension wrote (names
- * and values are #n<i> and :v<i> placeholders), counted as DynamoDB
- * counts them against its limit of 300; BETWEEN's AND counts twice, which
- * errs on the safe side.
- */
-int
-maip_expression_operators(const char *expr)
-{
-	int			n = 0;
-	const char *p = expr;
-
-	while (*p)
-	{
-		if (*p == '#' || *p == ':')
-		{
-			for (p++; isalnum((unsigned char) *p) || *p == '_'; p++)
-				;
-		}
-		else if (*p == '=' || *p == '<' || *p == '>')
-		{
-			n++;
-			p += (p[1] == '=' || p[1] == '>') ? 2 : 1;
-		}
-		else if (isalpha((unsigned char) *p))
-		{
-			/* a function name or AND, OR, NOT, IN, BETWEEN */
-			while (isalnum((unsigned char) *p) || *p == '_')
-				p++;
-			n++;
-		}
-		else
-			p++;
-	}
-	return n;
 }

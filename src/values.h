@@ -54,12 +54,5 @@ extern MaipValueUse maip_value_use(Datum value, Oid typid, char type, char role,
 								   char **send_n);
 extern bool maip_const_sendable(Datum value, Oid typid, char type);
 extern char *maip_like_prefix(const char *pattern, bool *exact);
-extern void maip_write_range_condition(StringInfo buf, int name, int v1, char role1,
-									   int v2, char role2);
-extern int	maip_expression_operators(const char *expr);
-
-/* DynamoDB's documented limits on one expression */
-#define MAIP_MAX_EXPRESSION_BYTES 4096
-#define MAIP_MAX_EXPRESSION_OPERATORS 300
 
 #endif							/* MAIP_VALUES_H */
