@@ -361,117 +361,130 @@ recognise_opexpr(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 	return true;
 }
 
+static bool recognise(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
+					  RestrictInfo *rinfo, Cond *c);
+
+/* starts_with(col, prefix) is col ^@ prefix */
+static bool
+recognise_starts_with(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
+					  FuncExpr *f, Cond *c)
+{
+	MaipColumn *col;
+
+	if (list_length(f->args) != 2 ||
+		(col = our_column(linitial(f->args), baserel, info)) == NULL || col->part > 0 ||
+		maip_natural_type(col->typid) != 'S' ||
+		(OidIsValid(f->inputcollid) && !get_collation_isdeterministic(f->inputcollid)))
+		return false;
+	return recognise_prefix(root, baserel, col, lsecond(f->args), c);
+}
+
+/*
+ * An OR whose every arm is a condition we can write, on a whole attribute,
+ * with constants only: a NULL parameter would make the executor drop the
+ * whole scan (its rule for ANDed conditions), where in an OR only that arm
+ * is false.
+ */
+static bool
+recognise_or(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, BoolExpr *or, Cond *c)
+{
+	ListCell   *lc;
+
+	foreach(lc, or->args)
+	{
+		Cond	   *d = palloc(sizeof(Cond));
+		RestrictInfo fake;
+
+		memset(&fake, 0, sizeof(fake));
+		fake.type = T_RestrictInfo;
+		fake.clause = lfirst(lc);
+		if (!recognise(root, baserel, info, &fake, d) || d->kind == COND_OR ||
+			d->col->part > 0 || d->recheck ||
+			((d->kind == COND_IN || d->kind == COND_CMP || d->kind == COND_PREFIX) &&
+			 !IsA(d->value, Const)))
+			return false;
+		d->rinfo = NULL;
+		c->disjuncts = lappend(c->disjuncts, d);
+	}
+	c->kind = COND_OR;
+	c->col = ((Cond *) linitial(c->disjuncts))->col;
+	return true;
+}
+
+/* col = ANY (array): an IN list */
+static bool
+recognise_any(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
+			  ScalarArrayOpExpr *saop, Cond *c)
+{
+	Expr	   *array = lsecond(saop->args);
+	MaipColumn *col;
+
+	if (!saop->useOr ||
+		(col = our_column(linitial(saop->args), baserel, info)) == NULL || col->part > 0 ||
+		!is_value_expr(root, array, baserel))
+		return false;
+	c->type = maip_natural_type(col->typid);
+	if (c->type == 0 || c->type == 'T' ||
+		maip_natural_type(get_element_type(exprType((Node *) array))) != c->type ||
+		btree_strategy(saop->opno, col->typid) != BTEqualStrategyNumber ||
+		!collation_ok(c->type, BTEqualStrategyNumber, saop->inputcollid))
+		return false;
+	c->kind = COND_IN;
+	c->col = col;
+	c->value = array;
+	return true;
+}
+
+/* col IS [NOT] NULL: exact, also on columns with a type modifier */
+static bool
+recognise_null_test(RelOptInfo *baserel, MaipRelInfo *info, NullTest *nt, Cond *c)
+{
+	MaipColumn *col;
+
+	if (nt->argisrow || (col = our_column_ext(nt->arg, baserel, info, true)) == NULL || col->part > 0)
+		return false;
+	c->kind = nt->nulltesttype == IS_NULL ? COND_NULL : COND_NOTNULL;
+	c->col = col;
+	return true;
+}
+
+/* a boolean column, or NOT one */
+static bool
+recognise_bool(RelOptInfo *baserel, MaipRelInfo *info, Expr *clause, Cond *c)
+{
+	bool		negated = is_notclause((Node *) clause);
+	MaipColumn *col = our_column(negated ? get_notclausearg(clause) : clause, baserel, info);
+
+	if (col == NULL || maip_natural_type(col->typid) != 'T')
+		return false;
+	c->kind = COND_BOOL;
+	c->col = col;
+	c->type = 'T';
+	c->bool_value = !negated;
+	return true;
+}
+
+/* Is rinfo a condition DynamoDB can evaluate (see the kinds above)?  Fills c. */
 static bool
 recognise(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info,
 		  RestrictInfo *rinfo, Cond *c)
 {
 	Expr	   *clause = rinfo->clause;
-	MaipColumn *col;
 
 	memset(c, 0, sizeof(*c));
 	c->rinfo = rinfo;
 
 	if (IsA(clause, OpExpr))
 		return recognise_opexpr(root, baserel, info, (OpExpr *) clause, c);
-
-	/* starts_with(col, 'prefix') is col ^@ 'prefix' */
-	if (IsA(clause, FuncExpr) && ((FuncExpr *) clause)->funcid == F_STARTS_WITH &&
-		list_length(((FuncExpr *) clause)->args) == 2)
-	{
-		FuncExpr   *f = (FuncExpr *) clause;
-		Expr	   *arg = linitial(f->args);
-		Expr	   *pat = lsecond(f->args);
-
-		if ((col = our_column(arg, baserel, info)) == NULL || col->part > 0 ||
-			maip_natural_type(col->typid) != 'S' ||
-			(OidIsValid(f->inputcollid) && !get_collation_isdeterministic(f->inputcollid)))
-			return false;
-		return recognise_prefix(root, baserel, col, pat, c);
-	}
-
+	if (IsA(clause, FuncExpr) && ((FuncExpr *) clause)->funcid == F_STARTS_WITH)
+		return recognise_starts_with(root, baserel, info, (FuncExpr *) clause, c);
 	if (is_orclause(clause))
-	{
-		ListCell   *lc;
-
-		foreach(lc, ((BoolExpr *) clause)->args)
-		{
-			Cond	   *d = palloc(sizeof(Cond));
-			RestrictInfo fake;
-
-			/* each arm must be a condition we can write, on a whole attribute */
-			memset(&fake, 0, sizeof(fake));
-			fake.type = T_RestrictInfo;
-			fake.clause = lfirst(lc);
-			/*
-			 * Arms compare with constants only: a NULL parameter would make
-			 * the executor drop the whole scan (its rule for ANDed
-			 * conditions), where in an OR only that arm is false.
-			 */
-			if (!recognise(root, baserel, info, &fake, d) || d->kind == COND_OR ||
-				d->col->part > 0 || d->recheck ||
-				((d->kind == COND_IN || d->kind == COND_CMP || d->kind == COND_PREFIX) &&
-				 !IsA(d->value, Const)))
-				return false;
-			d->rinfo = NULL;
-			c->disjuncts = lappend(c->disjuncts, d);
-		}
-		c->kind = COND_OR;
-		c->col = ((Cond *) linitial(c->disjuncts))->col;
-		return true;
-	}
-
+		return recognise_or(root, baserel, info, (BoolExpr *) clause, c);
 	if (IsA(clause, ScalarArrayOpExpr))
-	{
-		ScalarArrayOpExpr *saop = (ScalarArrayOpExpr *) clause;
-		Expr	   *array = lsecond(saop->args);
-
-		if (!saop->useOr ||
-			(col = our_column(linitial(saop->args), baserel, info)) == NULL || col->part > 0 ||
-			!is_value_expr(root, array, baserel))
-			return false;
-		c->type = maip_natural_type(col->typid);
-		if (c->type == 0 || c->type == 'T' ||
-			maip_natural_type(get_element_type(exprType((Node *) array))) != c->type ||
-			btree_strategy(saop->opno, col->typid) != BTEqualStrategyNumber ||
-			!collation_ok(c->type, BTEqualStrategyNumber, saop->inputcollid))
-			return false;
-		c->kind = COND_IN;
-		c->col = col;
-		c->value = array;
-		return true;
-	}
-
+		return recognise_any(root, baserel, info, (ScalarArrayOpExpr *) clause, c);
 	if (IsA(clause, NullTest))
-	{
-		NullTest   *nt = (NullTest *) clause;
-
-		if (nt->argisrow || (col = our_column_ext(nt->arg, baserel, info, true)) == NULL || col->part > 0)
-			return false;
-		c->kind = nt->nulltesttype == IS_NULL ? COND_NULL : COND_NOTNULL;
-		c->col = col;
-		return true;
-	}
-
-	if ((col = our_column(clause, baserel, info)) != NULL &&
-		maip_natural_type(col->typid) == 'T')
-	{
-		c->kind = COND_BOOL;
-		c->col = col;
-		c->type = 'T';
-		c->bool_value = true;
-		return true;
-	}
-	if (is_notclause((Node *) clause) &&
-		(col = our_column(get_notclausearg(clause), baserel, info)) != NULL &&
-		maip_natural_type(col->typid) == 'T')
-	{
-		c->kind = COND_BOOL;
-		c->col = col;
-		c->type = 'T';
-		c->bool_value = false;
-		return true;
-	}
-	return false;
+		return recognise_null_test(baserel, info, (NullTest *) clause, c);
+	return recognise_bool(baserel, info, clause, c);
 }
 
 /* ---------- building expressions ---------- */
@@ -970,7 +983,7 @@ try_index_query(MaipAccess *a, MaipRelInfo *info, Cond *conds, int n, StringInfo
 		a->global_index = x->is_global;
 		a->hash_name = name_ref(a, x->hash_key);
 		a->hash_value = value_ref(a, h->value, x->hash_type, MAIP_ROLE_KEY);
-		appendStringInfo(kc, "#n%d = :v%d", a->hash_name, a->hash_value);
+		maip_expr_compare(kc, a->hash_name, "=", a->hash_value);
 		h->used = true;
 		add_remote(a, h->rinfo);
 		if (x->range_key)
@@ -1137,6 +1150,76 @@ array_key_count(Expr *value)
 	return count;
 }
 
+/* The whole primary key: GetItem, or BatchGetItem for a list of partition keys. */
+static void
+choose_full_key(MaipAccess *a, MaipRelInfo *info, Cond *conds, int n, Cond *h, Cond *range_eq)
+{
+	a->op = h->kind == COND_CMP ? MAIP_GETITEM : MAIP_BATCHGET;
+	a->hash_name = name_ref(a, info->desc->hash_key);
+	a->hash_value = value_ref(a, h->value, info->desc->hash_type, MAIP_ROLE_KEY);
+	use_key_cond(a, h);
+	if (range_eq)
+	{
+		a->range_name = name_ref(a, info->desc->range_key);
+		a->range_value = value_ref(a, range_eq->value, info->desc->range_type, MAIP_ROLE_KEY);
+		use_key_cond(a, range_eq);
+	}
+	/* GetItem and BatchGetItem take no filter: the rest is checked here */
+	for (int i = 0; i < n; i++)
+		if (!conds[i].used && conds[i].rinfo)
+			a->local_conds = lappend(a->local_conds, conds[i].rinfo);
+	if (h->kind == COND_IN)
+		a->nkeys = array_key_count(h->value);
+}
+
+/* A partition key (or a list of them): Query (one per key), with a sort-key condition. */
+static void
+choose_query(MaipAccess *a, MaipRelInfo *info, Cond *conds, int n, Cond *h)
+{
+	StringInfoData kc;
+
+	initStringInfo(&kc);
+	a->op = h->kind == COND_CMP ? MAIP_QUERY : MAIP_MULTIQUERY;
+	a->hash_name = name_ref(a, info->desc->hash_key);
+	a->hash_value = value_ref(a, h->value, info->desc->hash_type, MAIP_ROLE_KEY);
+	maip_expr_compare(&kc, a->hash_name, "=", a->hash_value);
+	use_key_cond(a, h);
+	if (h->kind == COND_IN)
+		a->nkeys = array_key_count(h->value);
+	if (info->desc->range_key)
+		add_range_key_condition(a, info->desc->range_key, info->desc->range_type, conds, n, &kc);
+	a->key_condition = kc.data;
+}
+
+/* Every condition not used by the key: a filter where it can be written, local otherwise. */
+static void
+add_filters(MaipAccess *a, MaipRelInfo *info, Cond *conds, int n)
+{
+	StringInfoData filter;
+
+	initStringInfo(&filter);
+	for (int i = 0; i < n; i++)
+	{
+		Cond	   *c = &conds[i];
+
+		/* synthetic key conditions (no RestrictInfo) only ever serve as key conditions */
+		if (c->used || c->rinfo == NULL)
+			continue;
+		/*
+		 * Parts are rechecked anyway; a Query's filter may not name the key
+		 * attributes it queries by; an IN list must be a constant
+		 */
+		if (c->col->part > 0 ||
+			(a->op != MAIP_SCAN && names_query_key(a, info, c)) ||
+			(c->kind == COND_IN && !IsA(c->value, Const)))
+			a->local_conds = lappend(a->local_conds, c->rinfo);
+		else
+			add_filter(a, info, c, &filter);
+	}
+	if (filter.len > 0)
+		a->filter = filter.data;
+}
+
 /*
  * Choose the request for these quals (RestrictInfos of baserel, plus join
  * clauses for a parameterized path): GetItem, BatchGetItem, Query(s) or
@@ -1149,16 +1232,12 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 	int			n = 0;
 	/* room for the synthetic conditions on composite keys, too */
 	Cond	   *conds = palloc0(sizeof(Cond) * (list_length(clauses) + 4));
-	Cond	   *hash_eq = NULL;
-	Cond	   *hash_in = NULL;
+	MaipTableDesc *d = info->desc;
+	Cond	   *hash = NULL;
 	Cond	   *range_eq = NULL;
 	ListCell   *lc;
-	StringInfoData kc;
-	StringInfoData filter;
 
 	maip_expr_init(&a->ex);
-	initStringInfo(&kc);
-	initStringInfo(&filter);
 	a->hash_name = a->hash_value = a->range_name = a->range_value = -1;
 	a->rc_name = a->rc_v1 = a->rc_v2 = -1;
 	a->op = MAIP_SCAN;
@@ -1173,92 +1252,32 @@ maip_choose_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, Li
 			a->local_conds = lappend(a->local_conds, rinfo);
 	}
 
-	if (info->desc && info->desc->hash_key)
+	if (d && d->hash_key)
 	{
-		MaipTableDesc *d = info->desc;
-
 		synthesize_composite_key(a, conds, &n, d->hash_key, d->hash_type, false);
 		if (d->range_key)
 			synthesize_composite_key(a, conds, &n, d->range_key, d->range_type, true);
-		hash_eq = find_key_cond(conds, n, d->hash_key, d->hash_type, COND_CMP, BTEqualStrategyNumber);
-		if (hash_eq == NULL)
-			hash_in = find_key_cond(conds, n, d->hash_key, d->hash_type, COND_IN, 0);
+		hash = find_key_cond(conds, n, d->hash_key, d->hash_type, COND_CMP, BTEqualStrategyNumber);
+		if (hash == NULL)
+			hash = find_key_cond(conds, n, d->hash_key, d->hash_type, COND_IN, 0);
 		if (d->range_key)
 			range_eq = find_key_cond(conds, n, d->range_key, d->range_type, COND_CMP, BTEqualStrategyNumber);
 	}
 
-	if ((hash_eq || hash_in) && (range_eq || info->desc->range_key == NULL))
+	if (hash && (range_eq || d->range_key == NULL))
 	{
-		/* the whole primary key: GetItem, or BatchGetItem for a list of partition keys */
-		Cond	   *h = hash_eq ? hash_eq : hash_in;
-
-		a->op = hash_eq ? MAIP_GETITEM : MAIP_BATCHGET;
-		a->hash_name = name_ref(a, info->desc->hash_key);
-		a->hash_value = value_ref(a, h->value, info->desc->hash_type, MAIP_ROLE_KEY);
-		h->used = true;
-		add_remote(a, h->rinfo);
-		if (range_eq)
-		{
-			a->range_name = name_ref(a, info->desc->range_key);
-			a->range_value = value_ref(a, range_eq->value, info->desc->range_type, MAIP_ROLE_KEY);
-			range_eq->used = true;
-			add_remote(a, range_eq->rinfo);
-		}
-		/* GetItem and BatchGetItem take no filter: the rest is checked here */
-		for (int i = 0; i < n; i++)
-			if (!conds[i].used && conds[i].rinfo)
-				a->local_conds = lappend(a->local_conds, conds[i].rinfo);
-		if (hash_in)
-			a->nkeys = array_key_count(hash_in->value);
+		choose_full_key(a, info, conds, n, hash, range_eq);
 		return a;
 	}
-
-	if (hash_eq || hash_in)
+	if (hash)
+		choose_query(a, info, conds, n, hash);
+	else if (d)
 	{
-		Cond	   *h = hash_eq ? hash_eq : hash_in;
+		StringInfoData kc;
 
-		a->op = hash_eq ? MAIP_QUERY : MAIP_MULTIQUERY;
-		a->hash_name = name_ref(a, info->desc->hash_key);
-		a->hash_value = value_ref(a, h->value, info->desc->hash_type, MAIP_ROLE_KEY);
-		appendStringInfo(&kc, "#n%d = :v%d", a->hash_name, a->hash_value);
-		h->used = true;
-		add_remote(a, h->rinfo);
-		if (hash_in)
-			a->nkeys = array_key_count(h->value);
-		if (info->desc->range_key)
-			add_range_key_condition(a, info->desc->range_key, info->desc->range_type, conds, n, &kc);
-		a->key_condition = kc.data;
-	}
-	else if (info->desc)
+		initStringInfo(&kc);
 		try_index_query(a, info, conds, n, &kc);
-
-	/* everything else: a filter where it can be written, local otherwise */
-	for (int i = 0; i < n; i++)
-	{
-		Cond	   *c = &conds[i];
-
-		/* synthetic key conditions (no RestrictInfo) only ever serve as key conditions */
-		if (c->used || c->rinfo == NULL)
-			continue;
-		if (c->col->part > 0)
-		{
-			a->local_conds = lappend(a->local_conds, c->rinfo);
-			continue;
-		}
-		/* a Query's filter may not name the key attributes it queries by */
-		if (a->op != MAIP_SCAN && names_query_key(a, info, c))
-		{
-			a->local_conds = lappend(a->local_conds, c->rinfo);
-			continue;
-		}
-		if (c->kind == COND_IN && !IsA(c->value, Const))
-		{
-			a->local_conds = lappend(a->local_conds, c->rinfo);
-			continue;
-		}
-		add_filter(a, info, c, &filter);
 	}
-	if (filter.len > 0)
-		a->filter = filter.data;
+	add_filters(a, info, conds, n);
 	return a;
 }

@@ -493,6 +493,44 @@ redact(char *s, const char *secret)
 	return out.data;
 }
 
+/*
+ * The failures without a class of their own (report_failure): answers too
+ * large or unreadable, and every other AWS error, with the attempts made
+ * and, for a change that may have happened, a HINT to check first.
+ */
+static void
+report_other_failure(const char *operation, const char *what, const AttemptFailure *f,
+					 int sqlstate, const char *detail, int attempts)
+{
+	const char *maybe = f->maybe_applied
+		? "The request may have taken effect; check before running it again." : NULL;
+
+	if (f->too_large)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_REPLY_HANDLE),
+				 errmsg("DynamoDB %s on %s returned an answer larger than %d MB",
+						operation, what, (int) (MAIP_HTTP_MAX_RESPONSE / (1024 * 1024))),
+				 errdetail("No DynamoDB answer is that large; check the server's endpoint option.")));
+	if (f->bad_body)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_REPLY_HANDLE),
+				 errmsg("DynamoDB %s on %s returned an unreadable answer after %d attempts",
+						operation, what, attempts),
+				 errdetail_internal("%s", detail),
+				 maybe ? errhint("%s", maybe) : 0));
+	if (attempts > 1)
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("DynamoDB %s on %s failed after %d attempts", operation, what, attempts),
+				 errdetail_internal("%s", detail),
+				 maybe ? errhint("%s", maybe) : 0));
+	ereport(ERROR,
+			(errcode(sqlstate),
+			 errmsg("DynamoDB %s on %s failed", operation, what),
+			 errdetail_internal("%s", detail),
+			 maybe ? errhint("%s", maybe) : 0));
+}
+
 /* The access key id for a hint: only a superuser may see the server's own. */
 static const char *
 access_key_for_hint(const MaipCredentials *creds)
@@ -581,32 +619,7 @@ report_failure(MaipClient *c, const char *operation, const MaipCallInfo *info,
 					 f->maybe_applied ? errhint("The request may have taken effect; check before running it again.") : 0));
 			break;
 		default:
-			if (f->too_large)
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_REPLY_HANDLE),
-						 errmsg("DynamoDB %s on %s returned an answer larger than %d MB",
-								operation, what, (int) (MAIP_HTTP_MAX_RESPONSE / (1024 * 1024))),
-						 errdetail("No DynamoDB answer is that large; check the server's endpoint option.")));
-			else if (f->bad_body)
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_REPLY_HANDLE),
-						 errmsg("DynamoDB %s on %s returned an unreadable answer after %d attempts",
-								operation, what, attempts),
-						 errdetail_internal("%s", detail),
-						 f->maybe_applied ? errhint("The request may have taken effect; check before running it again.") : 0));
-			else if (attempts > 1)
-				ereport(ERROR,
-						(errcode(sqlstate),
-						 errmsg("DynamoDB %s on %s failed after %d attempts",
-								operation, what, attempts),
-						 errdetail_internal("%s", detail),
-						 f->maybe_applied ? errhint("The request may have taken effect; check before running it again.") : 0));
-			else
-				ereport(ERROR,
-						(errcode(sqlstate),
-						 errmsg("DynamoDB %s on %s failed", operation, what),
-						 errdetail_internal("%s", detail),
-						 f->maybe_applied ? errhint("The request may have taken effect; check before running it again.") : 0));
+			report_other_failure(operation, what, f, sqlstate, detail, attempts);
 	}
 }
 

@@ -47,6 +47,43 @@ scientific(bool negative, const char *digits, int ndigits, int exponent)
 }
 
 /*
+ * The two numbers of 38 significant digits around one with more (digits,
+ * most significant first, times 10^exponent, its sign given apart): the
+ * leading 38 digits, and one unit more in the last of them.  False when
+ * the one above would pass DynamoDB's largest exponent.
+ */
+static bool
+neighbours_38(bool negative, const char *digits, int exponent, char **lo, char **hi)
+{
+	char	   *up = palloc(MAX_DIGITS + 1);
+	int			upexp = exponent;
+	int			i;
+
+	memcpy(up, digits, MAX_DIGITS);
+	for (i = MAX_DIGITS - 1; i >= 0 && up[i] == '9'; i--)
+		up[i] = '0';
+	if (i >= 0)
+		up[i]++;
+	else
+	{
+		up[0] = '1';			/* 99..9 + 1 = 10..0 */
+		upexp++;
+		if (upexp > MAX_EXPONENT)
+			return false;
+	}
+	*lo = scientific(false, digits, MAX_DIGITS, exponent);
+	*hi = scientific(false, up, MAX_DIGITS, upexp);
+	if (negative)
+	{
+		char	   *t = *lo;
+
+		*lo = psprintf("-%s", *hi);
+		*hi = psprintf("-%s", t);
+	}
+	return true;
+}
+
+/*
  * A number as numeric_out prints it ("-12.3400", "NaN", "Infinity"),
  * classified against DynamoDB's range and precision.  For MAIP_FIT_BETWEEN
  * *floor_n and *ceil_n are the adjacent storable numbers below and above.
@@ -105,32 +142,8 @@ number_fit(const char *s, char **floor_n, char **ceil_n)
 	}
 	else if (nsig > MAX_DIGITS)
 	{
-		/* the 38 leading digits, and one unit more in the last of them */
-		char	   *up = palloc(MAX_DIGITS + 1);
-		int			upexp = exponent;
-		int			i;
-
-		memcpy(up, digits + first, MAX_DIGITS);
-		for (i = MAX_DIGITS - 1; i >= 0 && up[i] == '9'; i--)
-			up[i] = '0';
-		if (i >= 0)
-			up[i]++;
-		else
-		{
-			up[0] = '1';		/* 99..9 + 1 = 10..0 */
-			upexp++;
-			if (upexp > MAX_EXPONENT)
-				return negative ? MAIP_FIT_BELOW : MAIP_FIT_ABOVE;
-		}
-		lo = scientific(false, digits + first, MAX_DIGITS, exponent);
-		hi = scientific(false, up, MAX_DIGITS, upexp);
-		if (negative)
-		{
-			char	   *t = lo;
-
-			lo = psprintf("-%s", hi);
-			hi = psprintf("-%s", t);
-		}
+		if (!neighbours_38(negative, digits + first, exponent, &lo, &hi))
+			return negative ? MAIP_FIT_BELOW : MAIP_FIT_ABOVE;
 	}
 	else
 		return MAIP_FIT_OK;

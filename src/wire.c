@@ -908,6 +908,65 @@ static const char *const page_members[] = {
 		return problem(cs, (why), false); \
 	} while (0)
 
+/* BatchGetItem's Responses: per table, an array of items. */
+static int
+check_responses(CheckState *cs, const cJSON *node, WirePage *page)
+{
+	WireProblem *out = cs->out;
+	const cJSON *m;
+	int			rc;
+
+	page->has_responses = true;
+	if (!cJSON_IsObject(node))
+		PAGE_FAIL("Responses is not an object", 0);
+	for (m = node->child; m != NULL; m = m->next)
+	{
+		const cJSON *it;
+
+		if (!cJSON_IsArray(m))
+			PAGE_FAIL("a table's Responses is not an array", 0);
+		for (it = m->child; it != NULL; it = it->next)
+		{
+			if ((rc = check_item(cs, it, false, "an element of Responses is not an object")) != 1)
+				PAGE_FAIL("an element of Responses is not a well-formed item", rc);
+			page->items++;
+		}
+	}
+	if ((cs->flags & WIRE_CHECK_DISTINCT) &&
+		(rc = has_duplicates(node->child, true)) != 0)
+		PAGE_FAIL("a table appears twice in Responses", rc > 0 ? 0 : -1);
+	return 1;
+}
+
+/* BatchGetItem's UnprocessedKeys: per table, a non-empty array of keys. */
+static int
+check_unprocessed_keys(CheckState *cs, const cJSON *node, WirePage *page)
+{
+	WireProblem *out = cs->out;
+	const cJSON *m;
+	int			rc;
+
+	if (!cJSON_IsObject(node))
+		PAGE_FAIL("UnprocessedKeys is not an object", 0);
+	for (m = node->child; m != NULL; m = m->next)
+	{
+		const cJSON *keys = cJSON_IsObject(m) ?
+			cJSON_GetObjectItemCaseSensitive(m, "Keys") : NULL;
+		const cJSON *key;
+
+		if (!cJSON_IsArray(keys) || keys->child == NULL)
+			PAGE_FAIL("an entry of UnprocessedKeys has no Keys", 0);
+		for (key = keys->child; key != NULL; key = key->next)
+			if ((rc = check_item(cs, key, true, "an unprocessed key is not a non-empty object")) != 1)
+				PAGE_FAIL("an unprocessed key is not a well-formed key", rc);
+		page->unprocessed_tables++;
+	}
+	if ((cs->flags & WIRE_CHECK_DISTINCT) &&
+		(rc = has_duplicates(node->child, true)) != 0)
+		PAGE_FAIL("a table appears twice in UnprocessedKeys", rc > 0 ? 0 : -1);
+	return 1;
+}
+
 static int
 check_page_doc(CheckState *cs, const cJSON *doc, WirePage *page)
 {
@@ -953,28 +1012,9 @@ check_page_doc(CheckState *cs, const cJSON *doc, WirePage *page)
 		page->items++;
 	}
 
-	if ((node = cJSON_GetObjectItemCaseSensitive(doc, "Responses")) != NULL)
-	{
-		page->has_responses = true;
-		if (!cJSON_IsObject(node))
-			PAGE_FAIL("Responses is not an object", 0);
-		for (m = node->child; m != NULL; m = m->next)
-		{
-			const cJSON *it;
-
-			if (!cJSON_IsArray(m))
-				PAGE_FAIL("a table's Responses is not an array", 0);
-			for (it = m->child; it != NULL; it = it->next)
-			{
-				if ((rc = check_item(cs, it, false, "an element of Responses is not an object")) != 1)
-					PAGE_FAIL("an element of Responses is not a well-formed item", rc);
-				page->items++;
-			}
-		}
-		if ((cs->flags & WIRE_CHECK_DISTINCT) &&
-			(rc = has_duplicates(node->child, true)) != 0)
-			PAGE_FAIL("a table appears twice in Responses", rc > 0 ? 0 : -1);
-	}
+	if ((node = cJSON_GetObjectItemCaseSensitive(doc, "Responses")) != NULL &&
+		(rc = check_responses(cs, node, page)) != 1)
+		return rc;
 
 	if ((node = cJSON_GetObjectItemCaseSensitive(doc, "LastEvaluatedKey")) != NULL)
 	{
@@ -983,27 +1023,9 @@ check_page_doc(CheckState *cs, const cJSON *doc, WirePage *page)
 			PAGE_FAIL("LastEvaluatedKey is not a well-formed key", rc);
 	}
 
-	if ((node = cJSON_GetObjectItemCaseSensitive(doc, "UnprocessedKeys")) != NULL)
-	{
-		if (!cJSON_IsObject(node))
-			PAGE_FAIL("UnprocessedKeys is not an object", 0);
-		for (m = node->child; m != NULL; m = m->next)
-		{
-			const cJSON *keys = cJSON_IsObject(m) ?
-				cJSON_GetObjectItemCaseSensitive(m, "Keys") : NULL;
-			const cJSON *key;
-
-			if (!cJSON_IsArray(keys) || keys->child == NULL)
-				PAGE_FAIL("an entry of UnprocessedKeys has no Keys", 0);
-			for (key = keys->child; key != NULL; key = key->next)
-				if ((rc = check_item(cs, key, true, "an unprocessed key is not a non-empty object")) != 1)
-					PAGE_FAIL("an unprocessed key is not a well-formed key", rc);
-			page->unprocessed_tables++;
-		}
-		if ((cs->flags & WIRE_CHECK_DISTINCT) &&
-			(rc = has_duplicates(node->child, true)) != 0)
-			PAGE_FAIL("a table appears twice in UnprocessedKeys", rc > 0 ? 0 : -1);
-	}
+	if ((node = cJSON_GetObjectItemCaseSensitive(doc, "UnprocessedKeys")) != NULL &&
+		(rc = check_unprocessed_keys(cs, node, page)) != 1)
+		return rc;
 
 	if ((node = cJSON_GetObjectItemCaseSensitive(doc, "Count")) != NULL &&
 		!read_count(node, &page->count))
