@@ -561,16 +561,23 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value, int depth
 			 errmsg("malformed DynamoDB AttributeValue of type \"%s\"", tag)));
 }
 
+/* maip_av_unwrap, or an error for an answer that broke the AttributeValue shape */
+static void
+unwrap_or_error(const cJSON *av, const char **tag, const cJSON **value)
+{
+	if (!maip_av_unwrap(av, tag, value))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("malformed DynamoDB AttributeValue")));
+}
+
 static void
 av_to_plain_json(StringInfo buf, const cJSON *av, int depth)
 {
 	const char *tag;
 	const cJSON *value;
 
-	if (!maip_av_unwrap(av, &tag, &value))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("malformed DynamoDB AttributeValue")));
+	unwrap_or_error(av, &tag, &value);
 	append_plain_json(buf, tag, value, depth);
 }
 
@@ -792,10 +799,7 @@ maip_av_to_datum(const MaipConverter *cv, const cJSON *av, bool *isnull)
 	const char *tag;
 	const cJSON *value;
 
-	if (!maip_av_unwrap(av, &tag, &value))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("malformed DynamoDB AttributeValue")));
+	unwrap_or_error(av, &tag, &value);
 	return convert_tagged(cv, tag, value, isnull);
 }
 

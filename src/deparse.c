@@ -123,28 +123,41 @@ maip_collation_is_c(Oid collid)
  * Part columns (a '#'-separated piece of an attribute) come back too; the
  * callers decide what a condition on one can become.
  */
-static MaipColumn *
-our_column_ext(Expr *e, RelOptInfo *baserel, MaipRelInfo *info, bool allow_typmod)
+/*
+ * The column of relation relid behind e (looking through binary-compatible
+ * casts), if e is one of its attributes that maps a DynamoDB attribute
+ * (not the item column, not dropped); else NULL.
+ */
+MaipColumn *
+maip_column_of(Expr *e, Index relid, MaipRelInfo *info)
 {
 	Var		   *var;
+	MaipColumn *col;
 
 	while (IsA(e, RelabelType))
 		e = ((RelabelType *) e)->arg;
 	if (!IsA(e, Var))
 		return NULL;
 	var = (Var *) e;
-	if (var->varno != baserel->relid || var->varlevelsup != 0 ||
+	if (var->varno != relid || var->varlevelsup != 0 ||
 		var->varattno <= 0 || var->varattno > info->ncolumns)
 		return NULL;
-	if (info->columns[var->varattno - 1].is_item || info->columns[var->varattno - 1].dropped)
-		return NULL;
+	col = &info->columns[var->varattno - 1];
+	return (col->is_item || col->dropped) ? NULL : col;
+}
+
+static MaipColumn *
+our_column_ext(Expr *e, RelOptInfo *baserel, MaipRelInfo *info, bool allow_typmod)
+{
+	MaipColumn *col = maip_column_of(e, baserel->relid, info);
+
 	/*
 	 * numeric(10,2), varchar(3) ...: the column shows the value rounded or
 	 * cut, DynamoDB compares the value stored; only IS [NOT] NULL is exact
 	 */
-	if (info->columns[var->varattno - 1].typmod >= 0 && !allow_typmod)
+	if (col && col->typmod >= 0 && !allow_typmod)
 		return NULL;
-	return &info->columns[var->varattno - 1];
+	return col;
 }
 
 static MaipColumn *

@@ -67,6 +67,7 @@ typedef struct MaipAccess
 
 extern MaipAccess *maip_choose_access(PlannerInfo *root, RelOptInfo *baserel,
 									  MaipRelInfo *info, List *clauses);
+extern MaipColumn *maip_column_of(Expr *e, Index relid, MaipRelInfo *info);
 extern char maip_natural_type(Oid typid);
 extern bool maip_collation_is_c(Oid collid);
 

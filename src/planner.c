@@ -200,20 +200,10 @@ sort_key_pathkeys(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info)
 	foreach(lc, ec->ec_members)
 	{
 		EquivalenceMember *em = lfirst(lc);
-		Expr	   *e = em->em_expr;
-		Var		   *var;
-		MaipColumn *col;
+		MaipColumn *col = maip_column_of(em->em_expr, baserel->relid, info);
 		Oid			opclass;
 
-		while (IsA(e, RelabelType))
-			e = ((RelabelType *) e)->arg;
-		if (!IsA(e, Var))
-			continue;
-		var = (Var *) e;
-		if (var->varno != baserel->relid || var->varattno <= 0 || var->varattno > info->ncolumns)
-			continue;
-		col = &info->columns[var->varattno - 1];
-		if (col->dropped || col->is_item || col->part > 0 || strcmp(col->attribute, info->desc->range_key) != 0 ||
+		if (col == NULL || col->part > 0 || strcmp(col->attribute, info->desc->range_key) != 0 ||
 			maip_natural_type(col->typid) != info->desc->range_type)
 			continue;
 		opclass = GetDefaultOpClass(col->typid, BTREE_AM_OID);
@@ -305,19 +295,9 @@ is_partition_key_member(PlannerInfo *root, RelOptInfo *rel, EquivalenceClass *ec
 						EquivalenceMember *em, void *arg)
 {
 	MaipRelInfo *info = arg;
-	Expr	   *e = em->em_expr;
-	Var		   *var;
-	MaipColumn *col;
+	MaipColumn *col = maip_column_of(em->em_expr, rel->relid, info);
 
-	while (IsA(e, RelabelType))
-		e = ((RelabelType *) e)->arg;
-	if (!IsA(e, Var))
-		return false;
-	var = (Var *) e;
-	if (var->varno != rel->relid || var->varattno <= 0 || var->varattno > info->ncolumns)
-		return false;
-	col = &info->columns[var->varattno - 1];
-	return !col->dropped && !col->is_item && col->part == 0 && col->typmod < 0 &&
+	return col != NULL && col->part == 0 && col->typmod < 0 &&
 		strcmp(col->attribute, info->desc->hash_key) == 0 &&
 		maip_natural_type(col->typid) == info->desc->hash_type;
 }
