@@ -623,7 +623,12 @@ report_failure(MaipClient *c, const char *operation, const MaipCallInfo *info,
 	}
 }
 
-/* Exponential backoff with "equal jitter": half fixed, half random. */
+/*
+ * Exponential backoff with "full jitter" (AWS's recommendation for many
+ * clients retrying against one table): a random wait up to a ceiling that
+ * doubles per attempt.  The one policy for every wait between attempts:
+ * retries here, BatchGetItem's unprocessed keys, DBA functions polling.
+ */
 static long
 backoff_ms(int attempt)
 {
@@ -635,7 +640,7 @@ backoff_ms(int attempt)
 #else
 	r = (double) random() / ((double) MAX_RANDOM_VALUE + 1);
 #endif
-	return (long) (ceiling / 2 + r * ceiling / 2);
+	return (long) (r * ceiling);
 }
 
 /*
