@@ -108,5 +108,6 @@ extern cJSON *maip_call_unless_denied(MaipClient *client, const char *operation,
 extern const cJSON *maip_describe_table_json(MaipClient *client, const char *table,
 											 bool denied_ok);
 extern MaipTableDesc *maip_table_desc_from_text(const char *json);
+extern void maip_backoff_sleep(int attempt);
 
 #endif							/* MAIP_REQUEST_H */
