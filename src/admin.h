@@ -1,43 +1,89 @@
 /*-------------------------------------------------------------------------
  * admin.h
- *		The control plane: DBA SQL functions (describe, backups, restores,
- *		point-in-time recovery, capacity, global-table replicas) and the
- *		helpers they share with IMPORT FOREIGN SCHEMA (import.c): which
- *		server a call means, which DynamoDB table a name means, and the
- *		paginated ListTables / full DescribeTable answers.
+ *		What the DBA SQL functions (admin_tables.c, admin_backups.c,
+ *		admin_replicas.c) share, from admin_common.c: result rows, argument
+ *		reading, which server a call means, waiting for a table to settle,
+ *		and the table-state row.  Only the admin_*.c files include it.
  *-------------------------------------------------------------------------
  */
 #ifndef MAIP_ADMIN_H
 #define MAIP_ADMIN_H
 
 #include "postgres.h"
+#include "fmgr.h"
 #include "foreign/foreign.h"
-#include "nodes/pg_list.h"
+#include "funcapi.h"
+#include "utils/tuplestore.h"
 
-#include "json.h"
+#include "dynamo.h"
 #include "options.h"
-#include "request.h"
 
-/* "maip-<env>-": the prefix of every table of one MAIP environment. */
-extern char *maip_env_prefix(const char *env);
+/* ---------- result rows ---------- */
 
-/* maip-dev-pricing-rules -> pricing_rules: the suffix, '-' and '.' as '_'. */
-extern char *maip_short_table_name(const char *table, const char *prefix);
+typedef struct RowSink
+{
+	Tuplestorestate *store;
+	TupleDesc	desc;
+} RowSink;
 
-/* ERROR (22023) unless env is a valid MAIP environment name. */
-extern void maip_check_env_name(const char *env);
+/* Values of one row under construction; every column starts NULL. */
+typedef struct Row
+{
+	Datum		values[24];
+	bool		nulls[24];
+	int			natts;
+} Row;
+
+extern RowSink admin_begin_rows(FunctionCallInfo fcinfo);
+extern void row_init(Row *row, const RowSink *sink);
+extern void row_emit(RowSink *sink, Row *row);
+extern void row_set(Row *row, int col, Datum value);
+extern void row_text(Row *row, int col, const char *s);
+extern void row_number(Row *row, int col, MaipNumber n);
+extern void row_time(Row *row, int col, MaipTime t);
+extern Datum text_array(List *strings);
+
+/* table state: table_name, status, billing_mode, read_capacity, write_capacity */
+extern void emit_table_state(RowSink *sink, const MaipTableState *t);
+
+/* ---------- arguments ---------- */
+
+extern char *required_text(FunctionCallInfo fcinfo, int argno, const char *what);
+extern char *optional_text(FunctionCallInfo fcinfo, int argno);
+extern bool optional_bool(FunctionCallInfo fcinfo, int argno, bool dflt);
+extern long timeout_ms(FunctionCallInfo fcinfo, int argno);
+
+/* ---------- servers ---------- */
 
 /*
- * The DynamoDB table a DBA means: a MAIP short name ("orders",
- * "pricing_rules", "pricing-rules") becomes maip-<env>-<name> with '_'
- * turned into '-'; anything else is a full table name, used as is.
- * The result is checked against DynamoDB's naming rules (22023).
+ * Everything one DBA call needs: the server (the named one, or the only
+ * one of this wrapper; the caller needs USAGE on it) and its options.
  */
-extern char *maip_resolve_table_name(const MaipServerOptions *sopts, const char *name);
+typedef struct AdminCall
+{
+	ForeignServer *server;
+	MaipServerOptions *sopts;
+} AdminCall;
 
-/* Names of all tables whose name starts with prefix, sorted, all pages. */
-extern List *maip_list_tables_with_prefix(MaipClient *client, const char *prefix);
+extern AdminCall admin_call(FunctionCallInfo fcinfo, int server_argno);
 
-/* The "Table" object of a DescribeTable answer. */
+/* Called after validation: credentials are the calling user's mapping. */
+extern MaipClient *admin_client(const AdminCall *call);
+
+/* The table argument argno, resolved with the server's env (names.c). */
+extern char *admin_table(FunctionCallInfo fcinfo, const AdminCall *call, int argno,
+						 const char *what);
+
+/* ---------- waiting ---------- */
+
+typedef void (*EmitState) (RowSink *sink, const MaipTableState *state);
+
+/*
+ * The rows to return after a change: the change's answer, or with wait the
+ * state once the table has settled (see wait_for_table in admin_common.c).
+ */
+extern void finish_change(FunctionCallInfo fcinfo, MaipClient *client, const char *table,
+						  const MaipTableState *answer, bool wait, long timeout,
+						  EmitState emit);
 
 #endif							/* MAIP_ADMIN_H */

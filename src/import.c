@@ -46,9 +46,10 @@
 #include "nodes/makefuncs.h"
 #include "utils/builtins.h"
 
-#include "admin.h"
 #include "convert.h"
+#include "dynamo.h"
 #include "import.h"
+#include "names.h"
 #include "options.h"
 #include "request.h"
 #include "wire.h"
@@ -387,29 +388,17 @@ static List *
 sample_attributes(MaipClient *client, const char *table, int sample_size, List *key_names)
 {
 	List	   *attrs = NIL;
-	char	   *start_key = NULL;
+	const cJSON *start_key = NULL;
 	int			seen = 0;
 
 	while (seen < sample_size)
 	{
-		StringInfoData body;
-		cJSON	   *answer;
+		MaipItemPage page;
 		const cJSON *item;
-		const cJSON *lek;
 
 		CHECK_FOR_INTERRUPTS();
-		initStringInfo(&body);
-		appendStringInfoString(&body, "{\"TableName\":");
-		maip_json_append_string(&body, table);
-		appendStringInfo(&body, ",\"Limit\":%d", sample_size - seen);
-		if (start_key)
-			appendStringInfo(&body, ",\"ExclusiveStartKey\":%s", start_key);
-		appendStringInfoChar(&body, '}');
-		answer = maip_call(client, "Scan", &body, table);
-		/* items are objects of named AttributeValues from here on */
-		maip_check_answer(answer, "Scan", table, key_names);
-
-		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(answer, "Items"))
+		page = maip_scan_sample_page(client, table, sample_size - seen, start_key, key_names);
+		cJSON_ArrayForEach(item, page.items)
 		{
 			const cJSON *av;
 
@@ -422,10 +411,9 @@ sample_attributes(MaipClient *client, const char *table, int sample_size, List *
 			}
 			seen++;
 		}
-		lek = cJSON_GetObjectItemCaseSensitive(answer, "LastEvaluatedKey");
-		if (!cJSON_IsObject(lek) || lek->child == NULL)
+		if (page.last_key == NULL)
 			break;
-		start_key = cJSON_PrintUnformatted(lek);
+		start_key = page.last_key;
 	}
 	list_sort(attrs, sampled_cmp);
 	return attrs;
@@ -462,7 +450,7 @@ column_option_known(const char *option)
 
 /* The columns of one table, named and in their final order. */
 static List *
-table_columns(const cJSON *table, List *samples, bool with_parts)
+table_columns(const char *table_name, const cJSON *table, List *samples, bool with_parts)
 {
 	int			table_keys;
 	List	   *keys = key_attributes(table, &table_keys);
@@ -481,7 +469,7 @@ table_columns(const cJSON *table, List *samples, bool with_parts)
 		ImportColumn *col = new_column(attr, key_type(attribute_type(table, attr)));
 		int			n = 0;
 
-		check_attribute_name(attr, maip_json_string(table, "TableName"));
+		check_attribute_name(attr, table_name);
 		col->not_null = i++ < table_keys;
 		columns = lappend(columns, col);
 		named = lappend(named, col);
@@ -631,7 +619,7 @@ maipImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	maip_check_env_name(env);
 	prefix = maip_env_prefix(env);
 	client = maip_client_create(server, GetUserId());
-	tables = maip_list_tables_with_prefix(client, prefix);
+	tables = maip_list_tables(client, prefix);
 	if (tables == NIL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_SCHEMA_NOT_FOUND),
@@ -675,7 +663,7 @@ maipImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 										list_truncate(keys, table_keys));
 		}
 		commands = lappend(commands,
-						   create_table_sql(local, table, table_columns(desc, samples, with_parts),
+						   create_table_sql(local, table, table_columns(table, desc, samples, with_parts),
 											server->servername));
 	}
 	return commands;

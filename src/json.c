@@ -1,6 +1,7 @@
 /*-------------------------------------------------------------------------
  * json.c
- *		cJSON, allocating from PostgreSQL's CurrentMemoryContext.
+ *		cJSON, allocating from PostgreSQL's CurrentMemoryContext; small
+ *		accessors for answers; the request body builder.
  *
  * Why: a parsed DynamoDB page then lives in the scan's per-page memory
  * context and is released by one MemoryContextReset, also when an error
@@ -56,9 +57,157 @@ maip_json_string(const cJSON *obj, const char *member)
 	return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
+/* obj[member] as a number, if it is one (or a numeric string). */
+bool
+maip_json_number(const cJSON *obj, const char *member, double *result)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, member);
+	char	   *end;
+
+	if (cJSON_IsNumber(v))
+	{
+		*result = v->valuedouble;
+		return true;
+	}
+	if (cJSON_IsString(v) && v->valuestring[0])
+	{
+		*result = strtod(v->valuestring, &end);
+		return *end == '\0';
+	}
+	return false;
+}
+
+/* obj[member] if it is an object, else NULL (also when obj is NULL). */
+const cJSON *
+maip_json_object(const cJSON *obj, const char *member)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, member);
+
+	return cJSON_IsObject(v) ? v : NULL;
+}
+
+/* obj[member] if it is an array, else NULL (cJSON_ArrayForEach skips NULL). */
+const cJSON *
+maip_json_array(const cJSON *obj, const char *member)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, member);
+
+	return cJSON_IsArray(v) ? v : NULL;
+}
+
 /* Append str as a quoted, escaped JSON string. */
 void
 maip_json_append_string(StringInfo buf, const char *str)
 {
 	escape_json(buf, str);
+}
+
+/* ---------- request bodies ---------- */
+
+void
+maip_body_init(MaipJsonBody *b)
+{
+	initStringInfo(&b->buf);
+	appendStringInfoChar(&b->buf, '{');
+	b->depth = 1;
+	b->empty[0] = true;
+	b->closer[0] = '}';
+}
+
+/* Before a value: the comma, and in an object the key. */
+static void
+body_value(MaipJsonBody *b, const char *key)
+{
+	int			top = b->depth - 1;
+
+	Assert(b->depth > 0);
+	Assert((key != NULL) == (b->closer[top] == '}'));
+	if (!b->empty[top])
+		appendStringInfoChar(&b->buf, ',');
+	b->empty[top] = false;
+	if (key)
+	{
+		maip_json_append_string(&b->buf, key);
+		appendStringInfoChar(&b->buf, ':');
+	}
+}
+
+void
+maip_body_string(MaipJsonBody *b, const char *key, const char *value)
+{
+	body_value(b, key);
+	maip_json_append_string(&b->buf, value);
+}
+
+void
+maip_body_int64(MaipJsonBody *b, const char *key, int64 value)
+{
+	body_value(b, key);
+	appendStringInfo(&b->buf, INT64_FORMAT, value);
+}
+
+void
+maip_body_bool(MaipJsonBody *b, const char *key, bool value)
+{
+	body_value(b, key);
+	appendStringInfoString(&b->buf, value ? "true" : "false");
+}
+
+/* Seconds since 1970 to the millisecond: AWS's JSON timestamps. */
+void
+maip_body_seconds(MaipJsonBody *b, const char *key, double seconds)
+{
+	body_value(b, key);
+	appendStringInfo(&b->buf, "%.3f", seconds);
+}
+
+/* A value taken from an answer (e.g. a LastEvaluatedKey), written as is. */
+void
+maip_body_json(MaipJsonBody *b, const char *key, const cJSON *value)
+{
+	body_value(b, key);
+	appendStringInfoString(&b->buf, cJSON_PrintUnformatted(value));
+}
+
+static void
+body_open(MaipJsonBody *b, const char *key, char opener, char closer)
+{
+	if (b->depth >= MAIP_JSON_MAX_DEPTH)
+		elog(ERROR, "maip_fdw: JSON body nested deeper than %d", MAIP_JSON_MAX_DEPTH);
+	body_value(b, key);
+	appendStringInfoChar(&b->buf, opener);
+	b->empty[b->depth] = true;
+	b->closer[b->depth] = closer;
+	b->depth++;
+}
+
+void
+maip_body_begin_object(MaipJsonBody *b, const char *key)
+{
+	body_open(b, key, '{', '}');
+}
+
+void
+maip_body_begin_array(MaipJsonBody *b, const char *key)
+{
+	body_open(b, key, '[', ']');
+}
+
+/* Close the innermost object or array opened by maip_body_begin_*. */
+void
+maip_body_end(MaipJsonBody *b)
+{
+	Assert(b->depth > 1);
+	b->depth--;
+	appendStringInfoChar(&b->buf, b->closer[b->depth]);
+}
+
+/* Close the body; the result lives as long as the caller's context. */
+StringInfo
+maip_body_finish(MaipJsonBody *b)
+{
+	Assert(b->depth == 1);
+	appendStringInfoChar(&b->buf, '}');
+	b->depth = 0;
+	return &b->buf;
 }

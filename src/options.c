@@ -7,10 +7,12 @@
  * rejects anything else with a hint that names the closest valid option,
  * so a typo such as "endpiont" is caught at CREATE time, not at query time.
  *
+ * Naming rules (env, table, region) are names.c's; the messages are ours.
+ *
  * The same file decides where a server may send signed requests: which
- * hosts are DynamoDB's own (a strict region grammar and the AWS partitions'
- * DNS suffixes), which are loopback (by address, not by name), and who may
- * set the superuser-only server options.
+ * hosts are DynamoDB's own (names.c's strict region grammar and the AWS
+ * partitions' DNS suffixes), which are loopback (by address, not by name),
+ * and who may set the superuser-only server options.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -38,6 +40,7 @@
 #include "utils/syscache.h"
 #include "utils/varlena.h"
 
+#include "names.h"
 #include "options.h"
 
 /* the wrapper's validator (maip_fdw.c): identifies maip_fdw wrappers */
@@ -139,56 +142,6 @@ static const AwsPartition aws_partitions[] = {
 	{"eusc-", "amazonaws.eu", NULL},
 	{"", "amazonaws.com", "api.aws"},
 };
-
-/* Length of the run of lowercase ASCII letters at p. */
-static int
-lower_run(const char *p)
-{
-	int			n = 0;
-
-	while (p[n] >= 'a' && p[n] <= 'z')
-		n++;
-	return n;
-}
-
-/*
- * Is this an AWS region name?  <area>[-<qualifier>]-<direction>-<number>:
- * area two letters (or eusc-<two letters>), qualifier gov or iso[a-z],
- * direction a word, number one or two digits: us-east-1, us-gov-west-1,
- * cn-northwest-1, us-isob-east-1, eusc-de-east-1.  Strict on purpose: the
- * region becomes a DNS label of the default endpoint, and a looser rule
- * let "s3" turn dynamodb.<region>.amazonaws.com into an S3 bucket host.
- */
-bool
-maip_region_is_valid(const char *region)
-{
-	const char *p = region;
-	int			n;
-
-	if (region == NULL || strlen(region) > 32)
-		return false;
-	if (strncmp(p, "eusc-", 5) == 0)
-		p += 5;
-	if (lower_run(p) != 2 || p[2] != '-')
-		return false;
-	p += 3;
-	n = lower_run(p);
-	if (p[n] == '-' && lower_run(p + n + 1) > 0 &&
-		((n == 3 && strncmp(p, "gov", 3) == 0) ||
-		 ((n == 3 || n == 4) && strncmp(p, "iso", 3) == 0)))
-	{
-		/* the qualifier, when a direction word follows it */
-		p += n + 1;
-		n = lower_run(p);
-	}
-	if (n < 1 || n > 16 || p[n] != '-')
-		return false;
-	p += n + 1;
-	n = 0;
-	while (p[n] >= '0' && p[n] <= '9')
-		n++;
-	return (n == 1 || n == 2) && p[n] == '\0';
-}
 
 static const AwsPartition *
 region_partition(const char *region)
@@ -642,7 +595,7 @@ check_endpoint(DefElem *def)
 		invalid_value(def, "The endpoint must be an http:// or https:// URL, e.g. https://dynamodb.us-east-1.amazonaws.com.");
 }
 
-/* See maip_region_is_valid: the region also names the default endpoint. */
+/* See maip_region_is_valid (names.c): the region also names the default endpoint. */
 static void
 check_region(DefElem *def)
 {
@@ -650,18 +603,14 @@ check_region(DefElem *def)
 		invalid_value(def, "A region looks like us-east-1.");
 }
 
-/* MAIP environments become part of table names, so keep them name-safe. */
+/* MAIP environments become part of table names: names.c's rule. */
 static void
 check_env(DefElem *def)
 {
-	const char *s = defGetString(def);
-	int			len = strlen(s);
+	const char *problem = maip_env_name_problem(defGetString(def));
 
-	if (len < 1 || len > 32)
-		invalid_value(def, "An environment name has 1 to 32 characters, e.g. dev or prod.");
-	for (const char *p = s; *p; p++)
-		if (!(isalnum((unsigned char) *p) || *p == '-' || *p == '_'))
-			invalid_value(def, "An environment name uses letters, digits, '-' and '_' only.");
+	if (problem)
+		invalid_value(def, problem);
 }
 
 static void
@@ -743,18 +692,14 @@ check_secret(DefElem *def)
 		invalid_secret(def, "AWS credentials are printable ASCII: no control characters such as CR or LF.");
 }
 
-/* DynamoDB table names: 3 to 255 of [A-Za-z0-9_.-]. */
+/* DynamoDB table names: names.c's rule. */
 static void
 check_table_name(DefElem *def)
 {
-	const char *s = defGetString(def);
-	int			len = strlen(s);
+	const char *problem = maip_table_name_problem(defGetString(def));
 
-	if (len < 3 || len > 255)
-		invalid_value(def, "DynamoDB table names have 3 to 255 characters.");
-	for (const char *p = s; *p; p++)
-		if (!(isalnum((unsigned char) *p) || *p == '_' || *p == '-' || *p == '.'))
-			invalid_value(def, "DynamoDB table names use only letters, digits, '_', '-' and '.'.");
+	if (problem)
+		invalid_value(def, problem);
 }
 
 static void

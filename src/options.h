@@ -47,7 +47,6 @@ extern char *maip_allowed_endpoints;
 extern void maip_validate_option_list(List *options, Oid catalog);
 extern void maip_check_endpoint_allowed(const char *url, Oid owner, bool allow_insecure_http);
 extern bool maip_endpoint_is_loopback(const char *url);
-extern bool maip_region_is_valid(const char *region);
 extern char *maip_default_endpoint(const char *region);
 extern bool maip_credential_is_printable(const char *s);
 extern MaipServerOptions *maip_get_server_options(ForeignServer *server);

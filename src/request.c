@@ -947,3 +947,14 @@ maip_describe_table(MaipClient *client, const char *table)
 {
 	return maip_parse_table_desc(maip_describe_table_json(client, table, false));
 }
+
+/*
+ * Sleep before another attempt (attempt 1, 2, ...): full jitter over an
+ * exponential ceiling, the same policy as the retry loop above; query
+ * cancel ends the sleep.
+ */
+void
+maip_backoff_sleep(int attempt)
+{
+	maip_http_sleep_ms(backoff_ms(attempt));
+}

@@ -81,5 +81,6 @@ extern cJSON *maip_call_unless_denied(MaipClient *client, const char *operation,
 									  const StringInfo body, const char *table);
 extern const cJSON *maip_describe_table_json(MaipClient *client, const char *table,
 											 bool denied_ok);
+extern void maip_backoff_sleep(int attempt);
 
 #endif							/* MAIP_REQUEST_H */

@@ -1,0 +1,845 @@
+/*-------------------------------------------------------------------------
+ * dynamo.c
+ *		DynamoDB operations, one typed C function each.
+ *
+ * This is the one module that knows DynamoDB's JSON: it builds every
+ * request body (with json.c's builder), names the members, follows the
+ * pagination tokens and reads the answers into the structs of dynamo.h.
+ * request.c below it is the client (sign, send, retry, map errors); the
+ * SQL functions above it (admin_*.c, import.c) pass C values.
+ *
+ * A change that failed ambiguously (HTTP 5xx, timeout, lost answer) may
+ * or may not have happened.  request.c then runs the change's check
+ * (MaipCallInfo.already_done) before it sends the change again; each
+ * check stands beside its operation here, because what "done" means is
+ * the operation's semantics: the answer the change would have given, or
+ * NULL when it did not take effect.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/timestamp.h"
+
+#include "convert.h"
+#include "dynamo.h"
+#include "names.h"
+
+/*
+ * A backup counts as the one an ambiguous CreateBackup made if it has the
+ * name and was created at most this long before the call started (clocks
+ * differ a little).
+ */
+#define BACKUP_CLOCK_SLACK_SECONDS 60
+
+/* ---------- reads: GetItem, BatchGetItem, Query, Scan (lead) ---------- */
+
+/* ====================================================================
+ * Answers
+ * ==================================================================== */
+
+/* AWS JSON timestamps are seconds since 1970 (with a fraction). */
+static TimestampTz
+epoch_to_timestamptz(double seconds)
+{
+	double		pg_seconds = seconds - (double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+
+	return (TimestampTz) rint(pg_seconds * USECS_PER_SEC);
+}
+
+static double
+timestamptz_to_epoch(TimestampTz ts)
+{
+	return (double) ts / USECS_PER_SEC +
+		(double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+}
+
+static MaipNumber
+number_member(const cJSON *obj, const char *member)
+{
+	MaipNumber	n;
+
+	n.present = maip_json_number(obj, member, &n.value);
+	return n;
+}
+
+static MaipTime
+time_member(const cJSON *obj, const char *member)
+{
+	MaipTime	t = {false, 0};
+	double		seconds;
+
+	if (maip_json_number(obj, member, &seconds))
+	{
+		t.present = true;
+		t.value = epoch_to_timestamptz(seconds);
+	}
+	return t;
+}
+
+static bool
+true_member(const cJSON *obj, const char *member)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, member));
+}
+
+static const cJSON *
+answer_object(const cJSON *answer, const char *member, const char *operation)
+{
+	const cJSON *v = maip_json_object(answer, member);
+
+	if (v == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_REPLY_HANDLE),
+				 errmsg("DynamoDB %s answer has no %s object", operation, member)));
+	return v;
+}
+
+/* BillingModeSummary is absent for tables that were always provisioned. */
+static const char *
+billing_mode_of(const cJSON *table)
+{
+	const char *mode = maip_json_string(maip_json_object(table, "BillingModeSummary"), "BillingMode");
+
+	return mode ? mode : "PROVISIONED";
+}
+
+static List *
+index_states(const cJSON *t)
+{
+	static const char *const kinds[] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
+	List	   *indexes = NIL;
+
+	for (int k = 0; k < lengthof(kinds); k++)
+	{
+		const cJSON *x;
+
+		cJSON_ArrayForEach(x, maip_json_array(t, kinds[k]))
+		{
+			MaipIndexState *ix = palloc0(sizeof(MaipIndexState));
+
+			ix->name = maip_json_string(x, "IndexName");
+			ix->is_global = (k == 0);
+			ix->status = maip_json_string(x, "IndexStatus");
+			ix->backfilling = true_member(x, "Backfilling");
+			indexes = lappend(indexes, ix);
+		}
+	}
+	return indexes;
+}
+
+static List *
+replica_states(const cJSON *t)
+{
+	List	   *replicas = NIL;
+	const cJSON *x;
+
+	cJSON_ArrayForEach(x, maip_json_array(t, "Replicas"))
+	{
+		MaipReplicaState *r = palloc0(sizeof(MaipReplicaState));
+
+		r->region = maip_json_string(x, "RegionName");
+		r->status = maip_json_string(x, "ReplicaStatus");
+		r->status_description = maip_json_string(x, "ReplicaStatusDescription");
+		r->progress = maip_json_string(x, "ReplicaStatusPercentProgress");
+		r->read_capacity_override =
+			number_member(maip_json_object(x, "ProvisionedThroughputOverride"), "ReadCapacityUnits");
+		r->table_class = maip_json_string(maip_json_object(x, "ReplicaTableClassSummary"),
+										  "TableClass");
+		replicas = lappend(replicas, r);
+	}
+	return replicas;
+}
+
+/* A table description ("Table" or "TableDescription"); strings point into t. */
+static MaipTableState *
+table_state(const cJSON *t)
+{
+	MaipTableState *s = palloc0(sizeof(MaipTableState));
+	const cJSON *pt = maip_json_object(t, "ProvisionedThroughput");
+	const cJSON *stream = maip_json_object(t, "StreamSpecification");
+	const cJSON *protection = cJSON_GetObjectItemCaseSensitive(t, "DeletionProtectionEnabled");
+
+	s->table = maip_json_string(t, "TableName");
+	s->status = maip_json_string(t, "TableStatus");
+	s->billing_mode = billing_mode_of(t);
+	s->arn = maip_json_string(t, "TableArn");
+	s->item_count = number_member(t, "ItemCount");
+	s->size_bytes = number_member(t, "TableSizeBytes");
+	s->read_capacity = number_member(pt, "ReadCapacityUnits");
+	s->write_capacity = number_member(pt, "WriteCapacityUnits");
+	s->created_at = time_member(t, "CreationDateTime");
+	s->stream_enabled = true_member(stream, "StreamEnabled");
+	s->stream_view_type = maip_json_string(stream, "StreamViewType");
+	s->has_deletion_protection = cJSON_IsBool(protection);
+	s->deletion_protection = cJSON_IsTrue(protection);
+	s->restore_in_progress = true_member(maip_json_object(t, "RestoreSummary"), "RestoreInProgress");
+	s->indexes = index_states(t);
+	s->replicas = replica_states(t);
+	s->keys = maip_parse_table_desc(t);
+	s->raw = t;
+	return s;
+}
+
+/* The state of a change's answer: its TableDescription. */
+static MaipTableState *
+described_table(const cJSON *answer, const char *operation)
+{
+	return table_state(answer_object(answer, "TableDescription", operation));
+}
+
+/* A copy in CurrentMemoryContext (the original's context may go away). */
+MaipTableState *
+maip_table_state_copy(const MaipTableState *state)
+{
+	return table_state(cJSON_Duplicate(state->raw, true));
+}
+
+/* details: a BackupSummary or BackupDetails; source: SourceTableDetails or NULL. */
+static MaipBackup *
+backup_of(const cJSON *details, const cJSON *source)
+{
+	MaipBackup *b = palloc0(sizeof(MaipBackup));
+
+	b->table = maip_json_string(details, "TableName");
+	if (b->table == NULL)
+		b->table = maip_json_string(source, "TableName");
+	b->name = maip_json_string(details, "BackupName");
+	b->arn = maip_json_string(details, "BackupArn");
+	b->status = maip_json_string(details, "BackupStatus");
+	b->type = maip_json_string(details, "BackupType");
+	b->created_at = time_member(details, "BackupCreationDateTime");
+	b->size_bytes = number_member(details, "BackupSizeBytes");
+	b->item_count = number_member(source, "ItemCount");
+	return b;
+}
+
+/* required: an answer without the description is an error, else all unknown. */
+static MaipContinuousBackups *
+continuous_backups_of(const cJSON *answer, const char *operation, bool required)
+{
+	MaipContinuousBackups *c = palloc0(sizeof(MaipContinuousBackups));
+	const cJSON *d = required
+		? answer_object(answer, "ContinuousBackupsDescription", operation)
+		: maip_json_object(answer, "ContinuousBackupsDescription");
+	const cJSON *pitr = maip_json_object(d, "PointInTimeRecoveryDescription");
+
+	c->status = maip_json_string(d, "ContinuousBackupsStatus");
+	c->pitr_status = maip_json_string(pitr, "PointInTimeRecoveryStatus");
+	c->earliest_restore_time = time_member(pitr, "EarliestRestorableDateTime");
+	c->latest_restore_time = time_member(pitr, "LatestRestorableDateTime");
+	c->recovery_period_days = number_member(pitr, "RecoveryPeriodInDays");
+	return c;
+}
+
+/* ====================================================================
+ * Calls
+ * ==================================================================== */
+
+/* {member: value}: the body of the Describe* calls */
+static StringInfo
+single_member_body(const char *member, const char *value)
+{
+	MaipJsonBody body;
+
+	maip_body_init(&body);
+	maip_body_string(&body, member, value);
+	return maip_body_finish(&body);
+}
+
+static StringInfo
+table_body(const char *table)
+{
+	return single_member_body("TableName", table);
+}
+
+static StringInfo
+backup_body(const char *arn)
+{
+	return single_member_body("BackupArn", arn);
+}
+
+/* A change on a table, with its check. */
+static cJSON *
+call_change(MaipClient *client, const char *operation, StringInfo body, const char *table,
+			MaipAlreadyDone check, void *arg)
+{
+	MaipCallInfo info = {0};
+
+	info.table = table;
+	info.already_done = check;
+	info.arg = arg;
+	return maip_call_with(client, operation, body, &info);
+}
+
+/* Members of a paginated request, before its start token. */
+typedef void (*BodyMembers) (MaipJsonBody *body, const void *arg);
+
+/* How one List* operation pages. */
+typedef struct Paging
+{
+	const char *operation;
+	const char *items;			/* the answer's array */
+	const char *start;			/* the request's start token member */
+	const char *last;			/* the answer's last-evaluated member */
+} Paging;
+
+/*
+ * Every page of a List* operation: the elements of every page's items
+ * array, in order.  A token that does not move ends the loop too.
+ */
+static List *
+every_page(MaipClient *client, const Paging *paging, const char *table,
+		   BodyMembers members, const void *arg)
+{
+	List	   *result = NIL;
+	char	   *start = NULL;
+
+	for (;;)
+	{
+		MaipJsonBody body;
+		cJSON	   *answer;
+		const cJSON *x;
+		const char *last;
+
+		CHECK_FOR_INTERRUPTS();
+		maip_body_init(&body);
+		if (members)
+			members(&body, arg);
+		if (start)
+			maip_body_string(&body, paging->start, start);
+		answer = maip_call(client, paging->operation, maip_body_finish(&body), table);
+		cJSON_ArrayForEach(x, maip_json_array(answer, paging->items))
+			result = lappend(result, unconstify(cJSON *, x));
+		last = maip_json_string(answer, paging->last);
+		if (last == NULL || last[0] == '\0' || (start && strcmp(last, start) == 0))
+			break;
+		start = pstrdup(last);
+	}
+	return result;
+}
+
+/* ====================================================================
+ * Tables
+ * ==================================================================== */
+
+static const Paging list_tables_paging =
+{"ListTables", "TableNames", "ExclusiveStartTableName", "LastEvaluatedTableName"};
+
+static int
+cstring_cmp(const ListCell *a, const ListCell *b)
+{
+	return strcmp((const char *) lfirst(a), (const char *) lfirst(b));
+}
+
+List *
+maip_list_tables(MaipClient *client, const char *prefix)
+{
+	List	   *names = NIL;
+	size_t		prefix_len = strlen(prefix);
+	ListCell   *lc;
+
+	foreach(lc, every_page(client, &list_tables_paging, NULL, NULL, NULL))
+	{
+		const cJSON *name = lfirst(lc);
+
+		if (cJSON_IsString(name) && strncmp(name->valuestring, prefix, prefix_len) == 0)
+			names = lappend(names, pstrdup(name->valuestring));
+	}
+	list_sort(names, cstring_cmp);
+	return names;
+}
+
+MaipTableState *
+maip_describe_table_state(MaipClient *client, const char *table)
+{
+	return table_state(maip_describe_table_json(client, table, false));
+}
+
+/* DescribeTable's "Table", or NULL when the table does not exist. */
+static const cJSON *
+table_or_null(MaipClient *client, const char *table)
+{
+	MaipCallInfo info = {0};
+	cJSON	   *answer;
+
+	info.table = table;
+	answer = maip_call_unless(client, "DescribeTable", table_body(table), &info,
+							  ERRCODE_FDW_TABLE_NOT_FOUND);
+	return answer ? maip_json_object(answer, "Table") : NULL;
+}
+
+/* What a change answers: {"TableDescription": t} */
+static cJSON *
+table_description_answer(const cJSON *t)
+{
+	cJSON	   *answer = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(answer, "TableDescription", cJSON_Duplicate(t, true));
+	return answer;
+}
+
+typedef struct TableChangeCheck
+{
+	const char *table;
+	const char *billing_mode;	/* the mode it should have */
+	int64		read_units;		/* PROVISIONED: the units it should have */
+	int64		write_units;
+	const char *replica_region; /* or: a replica to create or delete */
+	bool		replica_create;
+} TableChangeCheck;
+
+static bool
+replica_changed(const MaipTableState *s, const TableChangeCheck *chk)
+{
+	const char *rstatus = NULL;
+	ListCell   *lc;
+
+	foreach(lc, s->replicas)
+	{
+		MaipReplicaState *r = lfirst(lc);
+
+		if (r->region && strcmp(r->region, chk->replica_region) == 0)
+			rstatus = r->status;
+	}
+	return chk->replica_create ? rstatus != NULL
+		: (rstatus == NULL || strcmp(rstatus, "DELETING") == 0);
+}
+
+static bool
+billing_changed(const MaipTableState *s, const TableChangeCheck *chk)
+{
+	bool		done = strcmp(s->billing_mode, chk->billing_mode) == 0;
+
+	if (done && strcmp(chk->billing_mode, "PROVISIONED") == 0)
+		done = s->read_capacity.present && s->read_capacity.value == chk->read_units &&
+			s->write_capacity.present && s->write_capacity.value == chk->write_units;
+	return done || (s->status && strcmp(s->status, "UPDATING") == 0);
+}
+
+/*
+ * UpdateTable: the table has what was asked for, or (capacity, billing)
+ * is UPDATING: then a resend would only be refused with
+ * ResourceInUseException.
+ */
+static cJSON *
+table_changed(MaipClient *client, void *arg)
+{
+	TableChangeCheck *chk = (TableChangeCheck *) arg;
+	MaipTableState *s = maip_describe_table_state(client, chk->table);
+	bool		done = chk->replica_region ? replica_changed(s, chk) : billing_changed(s, chk);
+
+	return done ? table_description_answer(s->raw) : NULL;
+}
+
+static MaipTableState *
+update_table(MaipClient *client, MaipJsonBody *body, TableChangeCheck *chk)
+{
+	cJSON	   *answer = call_change(client, "UpdateTable", maip_body_finish(body), chk->table,
+									 table_changed, chk);
+
+	return described_table(answer, "UpdateTable");
+}
+
+static void
+body_throughput(MaipJsonBody *body, int64 read_units, int64 write_units)
+{
+	maip_body_begin_object(body, "ProvisionedThroughput");
+	maip_body_int64(body, "ReadCapacityUnits", read_units);
+	maip_body_int64(body, "WriteCapacityUnits", write_units);
+	maip_body_end(body);
+}
+
+MaipTableState *
+maip_update_capacity(MaipClient *client, const char *table, const MaipTableState *current,
+					 int64 read_units, int64 write_units)
+{
+	TableChangeCheck chk = {table, "PROVISIONED", read_units, write_units, NULL, false};
+	MaipJsonBody body;
+
+	maip_body_init(&body);
+	maip_body_string(&body, "TableName", table);
+	body_throughput(&body, read_units, write_units);
+	if (strcmp(current->billing_mode, "PAY_PER_REQUEST") == 0)
+	{
+		bool		any = false;
+		ListCell   *lc;
+
+		maip_body_string(&body, "BillingMode", "PROVISIONED");
+		foreach(lc, current->indexes)
+		{
+			MaipIndexState *ix = lfirst(lc);
+
+			if (!ix->is_global)
+				continue;
+			if (!any)
+				maip_body_begin_array(&body, "GlobalSecondaryIndexUpdates");
+			any = true;
+			maip_body_begin_object(&body, NULL);
+			maip_body_begin_object(&body, "Update");
+			maip_body_string(&body, "IndexName", ix->name ? ix->name : "");
+			body_throughput(&body, read_units, write_units);
+			maip_body_end(&body);
+			maip_body_end(&body);
+		}
+		if (any)
+			maip_body_end(&body);
+	}
+	return update_table(client, &body, &chk);
+}
+
+MaipTableState *
+maip_update_billing_mode(MaipClient *client, const char *table, const char *mode)
+{
+	TableChangeCheck chk = {table, mode, 0, 0, NULL, false};
+	MaipJsonBody body;
+
+	maip_body_init(&body);
+	maip_body_string(&body, "TableName", table);
+	maip_body_string(&body, "BillingMode", mode);
+	return update_table(client, &body, &chk);
+}
+
+MaipTableState *
+maip_update_replica(MaipClient *client, const char *table, const char *region, bool create)
+{
+	TableChangeCheck chk = {table, NULL, 0, 0, region, create};
+	MaipJsonBody body;
+
+	maip_body_init(&body);
+	maip_body_string(&body, "TableName", table);
+	maip_body_begin_array(&body, "ReplicaUpdates");
+	maip_body_begin_object(&body, NULL);
+	maip_body_begin_object(&body, create ? "Create" : "Delete");
+	maip_body_string(&body, "RegionName", region);
+	maip_body_end(&body);
+	maip_body_end(&body);
+	maip_body_end(&body);
+	return update_table(client, &body, &chk);
+}
+
+/* ====================================================================
+ * On-demand backups
+ * ==================================================================== */
+
+static const Paging list_backups_paging =
+{"ListBackups", "BackupSummaries", "ExclusiveStartBackupArn", "LastEvaluatedBackupArn"};
+
+typedef struct BackupFilter
+{
+	const char *table;			/* or NULL: every table's */
+	double		since;			/* epoch seconds, or < 0: any time */
+} BackupFilter;
+
+static void
+list_backups_members(MaipJsonBody *body, const void *arg)
+{
+	const BackupFilter *filter = arg;
+
+	if (filter->table)
+		maip_body_string(body, "TableName", filter->table);
+	if (filter->since >= 0)
+		maip_body_seconds(body, "TimeRangeLowerBound", filter->since);
+}
+
+List *
+maip_list_backups(MaipClient *client, const char *table)
+{
+	BackupFilter filter = {table, -1};
+	List	   *backups = NIL;
+	ListCell   *lc;
+
+	foreach(lc, every_page(client, &list_backups_paging, table, list_backups_members, &filter))
+		backups = lappend(backups, backup_of(lfirst(lc), NULL));
+	return backups;
+}
+
+typedef struct BackupCheck
+{
+	BackupFilter filter;
+	const char *name;
+} BackupCheck;
+
+/* CreateBackup: the newest backup of the table with that name, made since the call. */
+static cJSON *
+backup_created(MaipClient *client, void *arg)
+{
+	BackupCheck *chk = (BackupCheck *) arg;
+	const cJSON *found = NULL;
+	double		found_at = 0;
+	cJSON	   *answer;
+	ListCell   *lc;
+
+	foreach(lc, every_page(client, &list_backups_paging, chk->filter.table,
+						   list_backups_members, &chk->filter))
+	{
+		const cJSON *b = lfirst(lc);
+		const char *name = maip_json_string(b, "BackupName");
+		double		at;
+
+		if (name && strcmp(name, chk->name) == 0 &&
+			maip_json_number(b, "BackupCreationDateTime", &at) &&
+			at >= chk->filter.since && (found == NULL || at > found_at))
+		{
+			found = b;
+			found_at = at;
+		}
+	}
+	if (found == NULL)
+		return NULL;
+	answer = cJSON_CreateObject();
+	cJSON_AddItemToObject(answer, "BackupDetails", cJSON_Duplicate(found, true));
+	return answer;
+}
+
+char *
+maip_create_backup(MaipClient *client, const char *table, const char *name)
+{
+	BackupCheck chk;
+	MaipJsonBody body;
+	cJSON	   *answer;
+	const char *arn;
+
+	chk.filter.table = table;
+	chk.filter.since = timestamptz_to_epoch(GetCurrentTimestamp()) - BACKUP_CLOCK_SLACK_SECONDS;
+	chk.name = name;
+	maip_body_init(&body);
+	maip_body_string(&body, "TableName", table);
+	maip_body_string(&body, "BackupName", name);
+	answer = call_change(client, "CreateBackup", maip_body_finish(&body), table,
+						 backup_created, &chk);
+	arn = maip_json_string(answer_object(answer, "BackupDetails", "CreateBackup"), "BackupArn");
+	if (arn == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_REPLY_HANDLE),
+				 errmsg("DynamoDB CreateBackup answer has no BackupArn")));
+	return pstrdup(arn);
+}
+
+/* DeleteBackup: the backup is gone (or DELETED). */
+static cJSON *
+backup_deleted(MaipClient *client, void *arg)
+{
+	const char *arn = (const char *) arg;
+	MaipCallInfo info = {0};
+	cJSON	   *answer;
+	cJSON	   *d;
+	cJSON	   *details;
+	const char *status;
+
+	info.backup = arn;
+	answer = maip_call_unless(client, "DescribeBackup", backup_body(arn), &info,
+							  ERRCODE_UNDEFINED_OBJECT);
+	if (answer != NULL)
+	{
+		status = maip_json_string(maip_json_object(maip_json_object(answer, "BackupDescription"),
+												   "BackupDetails"), "BackupStatus");
+		return (status && strcmp(status, "DELETED") == 0) ? answer : NULL;
+	}
+	/* gone: answer with what is known */
+	answer = cJSON_CreateObject();
+	d = cJSON_AddObjectToObject(answer, "BackupDescription");
+	details = cJSON_AddObjectToObject(d, "BackupDetails");
+	cJSON_AddStringToObject(details, "BackupArn", arn);
+	cJSON_AddStringToObject(details, "BackupStatus", "DELETED");
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(d, "SourceTableDetails"),
+							"TableName", maip_backup_arn_table(arn));
+	return answer;
+}
+
+/* DescribeBackup or DeleteBackup: both answer with a BackupDescription. */
+static MaipBackup *
+backup_call(MaipClient *client, const char *operation, const char *arn, MaipAlreadyDone check)
+{
+	MaipCallInfo info = {0};
+	cJSON	   *answer;
+	const cJSON *d;
+
+	info.backup = arn;
+	info.already_done = check;
+	info.arg = (void *) arn;
+	answer = maip_call_with(client, operation, backup_body(arn), &info);
+	d = answer_object(answer, "BackupDescription", operation);
+	return backup_of(answer_object(d, "BackupDetails", operation),
+					 maip_json_object(d, "SourceTableDetails"));
+}
+
+MaipBackup *
+maip_describe_backup(MaipClient *client, const char *arn)
+{
+	return backup_call(client, "DescribeBackup", arn, NULL);
+}
+
+MaipBackup *
+maip_delete_backup(MaipClient *client, const char *arn)
+{
+	return backup_call(client, "DeleteBackup", arn, backup_deleted);
+}
+
+/* ====================================================================
+ * Restores
+ * ==================================================================== */
+
+typedef struct RestoreCheck
+{
+	const char *target;
+	const char *backup_arn;		/* RestoreTableFromBackup */
+	const char *source;			/* RestoreTableToPointInTime */
+} RestoreCheck;
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t		n = strlen(suffix);
+
+	return s != NULL && strlen(s) >= n && strcmp(s + strlen(s) - n, suffix) == 0;
+}
+
+/* Restore*: the target exists, restored from this backup or source table. */
+static cJSON *
+table_restored(MaipClient *client, void *arg)
+{
+	RestoreCheck *chk = (RestoreCheck *) arg;
+	const cJSON *t = table_or_null(client, chk->target);
+	const cJSON *summary = maip_json_object(t, "RestoreSummary");
+	bool		same;
+
+	if (summary == NULL)
+		return NULL;
+	if (chk->backup_arn)
+	{
+		const char *from = maip_json_string(summary, "SourceBackupArn");
+
+		same = from != NULL && strcmp(from, chk->backup_arn) == 0;
+	}
+	else
+		same = ends_with(maip_json_string(summary, "SourceTableArn"),
+						 psprintf(":table/%s", chk->source));
+	return same ? table_description_answer(t) : NULL;
+}
+
+static MaipTableState *
+restore(MaipClient *client, const char *operation, MaipJsonBody *body, RestoreCheck *chk)
+{
+	cJSON	   *answer = call_change(client, operation, maip_body_finish(body), chk->target,
+									 table_restored, chk);
+
+	return described_table(answer, operation);
+}
+
+MaipTableState *
+maip_restore_table_from_backup(MaipClient *client, const char *target, const char *backup_arn)
+{
+	RestoreCheck chk = {target, backup_arn, NULL};
+	MaipJsonBody body;
+
+	maip_body_init(&body);
+	maip_body_string(&body, "TargetTableName", target);
+	maip_body_string(&body, "BackupArn", backup_arn);
+	return restore(client, "RestoreTableFromBackup", &body, &chk);
+}
+
+MaipTableState *
+maip_restore_table_to_point_in_time(MaipClient *client, const char *source, const char *target,
+									const TimestampTz *when)
+{
+	RestoreCheck chk = {target, NULL, source};
+	MaipJsonBody body;
+
+	maip_body_init(&body);
+	maip_body_string(&body, "SourceTableName", source);
+	maip_body_string(&body, "TargetTableName", target);
+	if (when == NULL)
+		maip_body_bool(&body, "UseLatestRestorableTime", true);
+	else
+		maip_body_seconds(&body, "RestoreDateTime", timestamptz_to_epoch(*when));
+	return restore(client, "RestoreTableToPointInTime", &body, &chk);
+}
+
+/* ====================================================================
+ * Continuous backups (point-in-time recovery)
+ * ==================================================================== */
+
+MaipContinuousBackups *
+maip_describe_continuous_backups(MaipClient *client, const char *table, bool denied_ok)
+{
+	cJSON	   *answer;
+
+	if (!denied_ok)
+	{
+		answer = maip_call(client, "DescribeContinuousBackups", table_body(table), table);
+		return continuous_backups_of(answer, "DescribeContinuousBackups", true);
+	}
+	answer = maip_call_unless_denied(client, "DescribeContinuousBackups", table_body(table), table);
+	return answer ? continuous_backups_of(answer, "DescribeContinuousBackups", false) : NULL;
+}
+
+typedef struct PitrCheck
+{
+	const char *table;
+	bool		enabled;
+} PitrCheck;
+
+/* UpdateContinuousBackups: point-in-time recovery is as asked (or getting there). */
+static cJSON *
+pitr_changed(MaipClient *client, void *arg)
+{
+	PitrCheck  *chk = (PitrCheck *) arg;
+	cJSON	   *answer = maip_call(client, "DescribeContinuousBackups", table_body(chk->table),
+								   chk->table);
+	const char *status = continuous_backups_of(answer, "DescribeContinuousBackups", false)->pitr_status;
+
+	if (status == NULL)
+		return NULL;
+	if (chk->enabled ? (strcmp(status, "ENABLED") == 0 || strcmp(status, "ENABLING") == 0)
+		: (strcmp(status, "DISABLED") == 0 || strcmp(status, "DISABLING") == 0))
+		return answer;
+	return NULL;
+}
+
+MaipContinuousBackups *
+maip_update_continuous_backups(MaipClient *client, const char *table, bool enabled)
+{
+	PitrCheck	chk = {table, enabled};
+	MaipJsonBody body;
+	cJSON	   *answer;
+
+	maip_body_init(&body);
+	maip_body_string(&body, "TableName", table);
+	maip_body_begin_object(&body, "PointInTimeRecoverySpecification");
+	maip_body_bool(&body, "PointInTimeRecoveryEnabled", enabled);
+	maip_body_end(&body);
+	answer = call_change(client, "UpdateContinuousBackups", maip_body_finish(&body), table,
+						 pitr_changed, &chk);
+	return continuous_backups_of(answer, "UpdateContinuousBackups", true);
+}
+
+/* ====================================================================
+ * IMPORT FOREIGN SCHEMA's sampling Scan (the lead's typed Scan above
+ * may take it over)
+ * ==================================================================== */
+
+MaipItemPage
+maip_scan_sample_page(MaipClient *client, const char *table, int limit,
+					  const cJSON *start_key, List *key_names)
+{
+	MaipJsonBody body;
+	cJSON	   *answer;
+	MaipItemPage page;
+	const cJSON *lek;
+
+	maip_body_init(&body);
+	maip_body_string(&body, "TableName", table);
+	maip_body_int64(&body, "Limit", limit);
+	if (start_key)
+		maip_body_json(&body, "ExclusiveStartKey", start_key);
+	answer = maip_call(client, "Scan", maip_body_finish(&body), table);
+	/* items are objects of named AttributeValues from here on */
+	maip_check_answer(answer, "Scan", table, key_names);
+	page.items = cJSON_GetObjectItemCaseSensitive(answer, "Items");
+	lek = cJSON_GetObjectItemCaseSensitive(answer, "LastEvaluatedKey");
+	page.last_key = (cJSON_IsObject(lek) && lek->child != NULL) ? lek : NULL;
+	return page;
+}
