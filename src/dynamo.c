@@ -36,6 +36,248 @@
 
 /* ---------- reads: GetItem, BatchGetItem, Query, Scan (lead) ---------- */
 
+#define MAX_REQUEUE_ROUNDS 10	/* BatchGetItem rounds for unprocessed keys */
+#define MAX_PAGE_COUNT 100000000	/* no 1 MB page counts more items */
+
+/* ExpressionAttributeNames (and Values) for what the read's expressions use. */
+static void
+add_expression_refs(MaipJsonBody *b, const MaipReadRequest *r, bool with_values)
+{
+	int			i = -1;
+	char		key[16];
+	bool		any = false;
+
+	if (!bms_is_empty(r->used_names))
+	{
+		maip_body_begin_object(b, "ExpressionAttributeNames");
+		while ((i = bms_next_member(r->used_names, i)) >= 0)
+		{
+			snprintf(key, sizeof(key), "#n%d", i);
+			maip_body_string(b, key, strVal(list_nth(r->names, i)));
+		}
+		maip_body_end(b);
+	}
+	for (i = 0; with_values && i < r->nvalues; i++)
+	{
+		if (r->values[i] == NULL)
+			continue;
+		if (!any)
+			maip_body_begin_object(b, "ExpressionAttributeValues");
+		any = true;
+		snprintf(key, sizeof(key), ":v%d", i);
+		maip_body_raw(b, key, r->values[i]);
+	}
+	if (any)
+		maip_body_end(b);
+}
+
+/* The members every read ends with. */
+static void
+add_read_options(MaipJsonBody *b, const MaipReadRequest *r)
+{
+	if (r->consistent)
+		maip_body_bool(b, "ConsistentRead", true);
+}
+
+/* Scan and Query, built in *b: the same body but for the key condition and the direction. */
+static StringInfo
+scan_or_query_body(MaipJsonBody *b, const MaipReadRequest *r, bool query)
+{
+	maip_body_init(b);
+	maip_body_string(b, "TableName", r->table);
+	if (r->index_name)
+		maip_body_string(b, "IndexName", r->index_name);
+	if (query)
+		maip_body_string(b, "KeyConditionExpression", r->key_condition);
+	if (r->filter)
+		maip_body_string(b, "FilterExpression", r->filter);
+	if (r->count_only)
+		maip_body_string(b, "Select", "COUNT");
+	else if (r->projection)
+		maip_body_string(b, "ProjectionExpression", r->projection);
+	add_expression_refs(b, r, true);
+	if (query && r->backward)
+		maip_body_bool(b, "ScanIndexForward", false);
+	if (r->limit > 0)
+		maip_body_int64(b, "Limit", r->limit);
+	add_read_options(b, r);
+	maip_body_string(b, "ReturnConsumedCapacity", "TOTAL");
+	if (r->start_key)
+		maip_body_raw(b, "ExclusiveStartKey", r->start_key);
+	return maip_body_finish(b);
+}
+
+/*
+ * Count and ScannedCount: JSON numbers, so doubles on the wire; anything
+ * that is not a whole number in range counts as 0 (a cast of NaN or 1e300
+ * to int64 is undefined).
+ */
+static int64
+answer_count(const cJSON *answer, const char *member)
+{
+	int64		n;
+
+	if (!maip_json_int64(cJSON_GetObjectItemCaseSensitive(answer, member), &n) || n < 0)
+		return 0;
+	return n;
+}
+
+/* ConsumedCapacity's units (BatchGetItem: one entry per table, ours the only one). */
+static double
+answer_capacity(const cJSON *answer)
+{
+	const cJSON *cc = cJSON_GetObjectItemCaseSensitive(answer, "ConsumedCapacity");
+	double		units;
+
+	if (cJSON_IsArray(cc))
+		cc = cc->child;
+	return maip_json_number(cc, "CapacityUnits", &units) ? units : 0;
+}
+
+/* Send one read and check its answer before anything reads it. */
+static cJSON *
+send_read(MaipClient *client, const char *operation, const MaipReadRequest *r, StringInfo body,
+		  MaipReadPage *page)
+{
+	cJSON	   *answer = maip_call(client, operation, body, r->table);
+
+	maip_check_answer(answer, operation, r->table, r->key_attrs);
+	memset(page, 0, sizeof(*page));
+	page->scanned = answer_count(answer, "ScannedCount");
+	page->consumed = answer_capacity(answer);
+	return answer;
+}
+
+/* Scan and Query answers: items (or a count) and where to go on. */
+static void
+read_scan_page(const char *operation, const MaipReadRequest *r, const cJSON *answer,
+			   MaipReadPage *page)
+{
+	const cJSON *lek = cJSON_GetObjectItemCaseSensitive(answer, "LastEvaluatedKey");
+
+	if (r->count_only)
+	{
+		page->count = answer_count(answer, "Count");
+		if (page->count > MAX_PAGE_COUNT)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_REPLY_HANDLE),
+					 errmsg("DynamoDB %s answer for table \"%s\" counts %lld items in one page",
+							operation, r->table, (long long) page->count)));
+	}
+	else
+	{
+		const cJSON *items = cJSON_GetObjectItemCaseSensitive(answer, "Items");
+
+		if (!cJSON_IsArray(items))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_REPLY_HANDLE),
+					 errmsg("DynamoDB %s answer for table \"%s\" has no Items array",
+							operation, r->table)));
+		page->items = items->child;
+	}
+	if (cJSON_IsObject(lek) && lek->child)
+		page->last_key = cJSON_PrintUnformatted(lek);
+}
+
+void
+maip_dynamo_scan(MaipClient *client, const MaipReadRequest *r, MaipReadPage *page)
+{
+	MaipJsonBody body;
+	cJSON	   *answer = send_read(client, "Scan", r, scan_or_query_body(&body, r, false), page);
+
+	read_scan_page("Scan", r, answer, page);
+}
+
+void
+maip_dynamo_query(MaipClient *client, const MaipReadRequest *r, MaipReadPage *page)
+{
+	MaipJsonBody body;
+	cJSON	   *answer = send_read(client, "Query", r, scan_or_query_body(&body, r, true), page);
+
+	read_scan_page("Query", r, answer, page);
+}
+
+/* GetItem of key (JSON: the key attributes and their AttributeValues). */
+void
+maip_dynamo_get_item(MaipClient *client, const MaipReadRequest *r, const char *key,
+					 MaipReadPage *page)
+{
+	MaipJsonBody b;
+	cJSON	   *answer;
+
+	maip_body_init(&b);
+	maip_body_string(&b, "TableName", r->table);
+	maip_body_raw(&b, "Key", key);
+	if (r->projection)
+		maip_body_string(&b, "ProjectionExpression", r->projection);
+	add_expression_refs(&b, r, false);
+	add_read_options(&b, r);
+	maip_body_string(&b, "ReturnConsumedCapacity", "TOTAL");
+	answer = send_read(client, "GetItem", r, maip_body_finish(&b), page);
+	/* one item or none; detached so that its ->next ends the list */
+	page->items = cJSON_DetachItemFromObjectCaseSensitive(answer, "Item");
+	page->scanned = page->items ? 1 : 0;
+}
+
+/*
+ * BatchGetItem of keys (JSON texts, at most MAIP_BATCH_GET_KEYS): the
+ * items found, and in page->unprocessed the keys DynamoDB asks to be sent
+ * again (see maip_dynamo_requeue_wait).
+ */
+void
+maip_dynamo_batch_get_item(MaipClient *client, const MaipReadRequest *r, List *keys,
+						   MaipReadPage *page)
+{
+	MaipJsonBody b;
+	cJSON	   *answer;
+	const cJSON *items;
+	const cJSON *k;
+	ListCell   *lc;
+
+	Assert(list_length(keys) <= MAIP_BATCH_GET_KEYS);
+	maip_body_init(&b);
+	maip_body_begin_object(&b, "RequestItems");
+	maip_body_begin_object(&b, r->table);
+	maip_body_begin_array(&b, "Keys");
+	foreach(lc, keys)
+		maip_body_raw(&b, NULL, lfirst(lc));
+	maip_body_end(&b);
+	if (r->projection)
+		maip_body_string(&b, "ProjectionExpression", r->projection);
+	add_expression_refs(&b, r, false);
+	add_read_options(&b, r);
+	maip_body_end(&b);
+	maip_body_end(&b);
+	maip_body_string(&b, "ReturnConsumedCapacity", "TOTAL");
+	answer = send_read(client, "BatchGetItem", r, maip_body_finish(&b), page);
+
+	items = cJSON_GetObjectItemCaseSensitive(maip_json_object(answer, "Responses"), r->table);
+	page->items = cJSON_IsArray(items) ? items->child : NULL;
+	page->scanned = cJSON_GetArraySize(items);
+	cJSON_ArrayForEach(k, maip_json_array(maip_json_object(maip_json_object(answer, "UnprocessedKeys"),
+														   r->table), "Keys"))
+		page->unprocessed = lappend(page->unprocessed, cJSON_PrintUnformatted(k));
+}
+
+/*
+ * Before sending unprocessed keys (or items) again, round 1, 2, ...: the
+ * one backoff (request.c), counted as a retry; an error when DynamoDB
+ * keeps refusing.
+ */
+void
+maip_dynamo_requeue_wait(MaipClient *client, int round, const char *operation, const char *table)
+{
+	client->retries++;
+	if (round > MAX_REQUEUE_ROUNDS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+				 errmsg("DynamoDB %s on \"%s\" left keys unprocessed after %d rounds",
+						operation, table, round),
+				 errhint("The table is throttled; retry later or raise its read capacity.")));
+	maip_backoff_sleep(round);
+}
+
+
 /* ====================================================================
  * Answers
  * ==================================================================== */

@@ -12,11 +12,58 @@
 
 #include "postgres.h"
 #include "datatype/timestamp.h"
+#include "nodes/bitmapset.h"
 #include "nodes/pg_list.h"
 
 #include "request.h"
 
 /* ---------- reads: GetItem, BatchGetItem, Query, Scan (lead) ---------- */
+
+#define MAIP_BATCH_GET_KEYS 100		/* keys per BatchGetItem request */
+
+/*
+ * What a read sends besides its keys: the expressions (already written,
+ * with #n<i> and :v<i> placeholders), the names and values they use, and
+ * the read options.
+ */
+typedef struct MaipReadRequest
+{
+	const char *table;
+	const char *index_name;		/* Query on a secondary index, or NULL */
+	const char *key_condition;	/* Query */
+	const char *filter;			/* or NULL */
+	const char *projection;		/* "#n1,#n2", or NULL for whole items */
+	bool		count_only;		/* Select COUNT */
+	List	   *names;			/* String: the attribute name of #n<i> */
+	Bitmapset  *used_names;		/* the #n<i> the expressions and projection use */
+	char	  **values;			/* AttributeValue JSON of :v<i>, NULL if unused */
+	int			nvalues;
+	bool		consistent;		/* ConsistentRead */
+	bool		backward;		/* Query: ScanIndexForward false */
+	int			limit;			/* Limit, 0 for none */
+	const char *start_key;		/* ExclusiveStartKey (JSON), or NULL */
+	List	   *key_attrs;		/* String: the table's key names, for messages */
+} MaipReadRequest;
+
+/* One page of a read, checked (maip_check_answer), in CurrentMemoryContext. */
+typedef struct MaipReadPage
+{
+	const cJSON *items;			/* the first item, the others by ->next; NULL if none */
+	int64		count;			/* Select COUNT: the items that matched */
+	int64		scanned;		/* items DynamoDB read */
+	double		consumed;		/* read capacity units */
+	char	   *last_key;		/* LastEvaluatedKey (JSON), NULL when the read is done */
+	List	   *unprocessed;	/* BatchGetItem: keys (JSON) to send again */
+} MaipReadPage;
+
+extern void maip_dynamo_scan(MaipClient *client, const MaipReadRequest *r, MaipReadPage *page);
+extern void maip_dynamo_query(MaipClient *client, const MaipReadRequest *r, MaipReadPage *page);
+extern void maip_dynamo_get_item(MaipClient *client, const MaipReadRequest *r, const char *key,
+								 MaipReadPage *page);
+extern void maip_dynamo_batch_get_item(MaipClient *client, const MaipReadRequest *r, List *keys,
+									   MaipReadPage *page);
+extern void maip_dynamo_requeue_wait(MaipClient *client, int round, const char *operation,
+									 const char *table);
 
 /* ---------- values read from answers ---------- */
 

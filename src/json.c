@@ -169,6 +169,14 @@ maip_body_json(MaipJsonBody *b, const char *key, const cJSON *value)
 	appendStringInfoString(&b->buf, cJSON_PrintUnformatted(value));
 }
 
+/* JSON text the caller already has (an AttributeValue, a key it built), as is. */
+void
+maip_body_raw(MaipJsonBody *b, const char *key, const char *json)
+{
+	body_value(b, key);
+	appendStringInfoString(&b->buf, json);
+}
+
 static void
 body_open(MaipJsonBody *b, const char *key, char opener, char closer)
 {

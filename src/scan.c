@@ -28,8 +28,8 @@
 #include "utils/rel.h"
 
 #include "convert.h"
+#include "dynamo.h"
 #include "expr.h"
-#include "http.h"
 #include "options.h"
 #include "request.h"
 #include "scan.h"
@@ -54,8 +54,7 @@ typedef struct MaipScanState
 	const MaipScanPlan *plan;
 	int			nvalues;
 	char	   *projection;		/* "#n3,#n4", or NULL for whole items */
-	char	   *expr_names_json;	/* ExpressionAttributeNames for Scan/Query, or "" */
-	char	   *proj_names_json;	/* ... for GetItem/BatchGetItem (projection only), or "" */
+	Bitmapset  *proj_names;		/* the names the projection uses */
 	List	   *value_states;	/* ExprState per value */
 
 	ScanColumn *columns;
@@ -73,8 +72,10 @@ typedef struct MaipScanState
 	char	  **value_avs;		/* AttributeValue JSON per scalar value */
 	bool	   *value_dropped;	/* its condition is left out this time (values.h) */
 	bool	   *value_sent;		/* used by the expressions sent this time */
+	char	  **sent_values;	/* value_avs where sent, else NULL */
 	char	   *key_condition_now;	/* the expressions sent this time */
 	char	   *filter_now;
+	Bitmapset  *expr_names;		/* the names they and the projection use */
 	List	   *keys;			/* MULTIQUERY: partition-key AVs; BATCHGET: key objects */
 	int			key_pos;
 	List	   *unprocessed;	/* BATCHGET: keys DynamoDB asked us to send again */
@@ -141,25 +142,6 @@ init_columns(MaipScanState *st, Relation rel, List *attnums)
 	}
 }
 
-/* ,"ExpressionAttributeNames":{...} for the names in used, or "". */
-static char *
-names_json(List *names, Bitmapset *used)
-{
-	StringInfoData buf;
-	int			i = -1;
-
-	initStringInfo(&buf);
-	while ((i = bms_next_member(used, i)) >= 0)
-	{
-		appendStringInfoString(&buf, buf.len ? "," : ",\"ExpressionAttributeNames\":{");
-		appendStringInfo(&buf, "\"#n%d\":", i);
-		maip_json_append_string(&buf, strVal(list_nth(names, i)));
-	}
-	if (buf.len)
-		appendStringInfoChar(&buf, '}');
-	return buf.data;
-}
-
 static Bitmapset *
 add_int_members(Bitmapset *set, List *ints)
 {
@@ -209,8 +191,7 @@ set_plan(MaipScanState *st, const MaipScanPlan *plan)
 	st->plan = plan;
 	st->nvalues = strlen(plan->value_types);
 	st->projection = projection_expression(plan->projection);
-	st->proj_names_json = names_json(plan->names, add_int_members(NULL, plan->projection));
-	st->expr_names_json = "";
+	st->proj_names = add_int_members(NULL, plan->projection);
 }
 
 void
@@ -473,7 +454,23 @@ build_expressions(MaipScanState *st)
 	st->filter_now = filter.len ? filter.data : NULL;
 	if (!(p->flags & MAIP_FLAG_COUNT_ONLY))
 		names = add_int_members(names, p->projection);
-	st->expr_names_json = names_json(p->names, names);
+	st->expr_names = names;
+	for (int i = 0; i < st->nvalues; i++)
+		st->sent_values[i] = st->value_sent[i] ? st->value_avs[i] : NULL;
+}
+
+/* A GetItem/BatchGetItem key: the partition key's AttributeValue, and the sort key's. */
+static char *
+key_object(MaipScanState *st, const char *hash_av)
+{
+	MaipJsonBody key;
+
+	maip_body_init(&key);
+	maip_body_raw(&key, strVal(list_nth(st->plan->names, st->plan->hash_name)), hash_av);
+	if (st->plan->range_name >= 0)
+		maip_body_raw(&key, strVal(list_nth(st->plan->names, st->plan->range_name)),
+					  st->value_avs[st->plan->range_value]);
+	return maip_body_finish(&key)->data;
 }
 
 /* Evaluate the values (constants and parameters) for this execution. */
@@ -491,6 +488,7 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 	st->value_avs = palloc0(sizeof(char *) * Max(nvalues, 1));
 	st->value_dropped = palloc0(sizeof(bool) * Max(nvalues, 1));
 	st->value_sent = palloc0(sizeof(bool) * Max(nvalues, 1));
+	st->sent_values = palloc0(sizeof(char *) * Max(nvalues, 1));
 	foreach(lc, st->value_states)
 	{
 		ExprState  *es = lfirst(lc);
@@ -513,28 +511,15 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 						 st->plan->value_types[st->plan->rc_v1]))
 		st->no_match = true;
 
+	if (st->plan->op == MAIP_GETITEM && !st->no_match)
+		st->keys = list_make1(key_object(st, st->value_avs[st->plan->hash_value]));
 	if (st->plan->op == MAIP_BATCHGET && !st->no_match)
 	{
 		/* turn partition-key AVs into whole key objects */
 		List	   *objs = NIL;
 
 		foreach(lc, st->keys)
-		{
-			StringInfoData key;
-
-			initStringInfo(&key);
-			appendStringInfoChar(&key, '{');
-			maip_json_append_string(&key, strVal(list_nth(st->plan->names, st->plan->hash_name)));
-			appendStringInfo(&key, ":%s", (char *) lfirst(lc));
-			if (st->plan->range_name >= 0)
-			{
-				appendStringInfoChar(&key, ',');
-				maip_json_append_string(&key, strVal(list_nth(st->plan->names, st->plan->range_name)));
-				appendStringInfo(&key, ":%s", st->value_avs[st->plan->range_value]);
-			}
-			appendStringInfoChar(&key, '}');
-			objs = lappend(objs, key.data);
-		}
+			objs = lappend(objs, key_object(st, lfirst(lc)));
 		st->keys = objs;
 	}
 	if ((st->plan->op == MAIP_MULTIQUERY || st->plan->op == MAIP_BATCHGET) && st->keys == NIL)
@@ -545,107 +530,35 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 	MemoryContextSwitchTo(oldcxt);
 }
 
-/* ,"ExpressionAttributeValues":{...} for the values the expressions sent use. */
+/*
+ * The read to send next: the plan's table, index, options and projection,
+ * this execution's expressions, and the names and values they use.
+ */
 static void
-append_values(MaipScanState *st, StringInfo b)
+fill_read_request(MaipScanState *st, MaipReadRequest *r)
 {
-	bool		any = false;
+	const MaipScanPlan *p = st->plan;
+	bool		by_key = p->op == MAIP_GETITEM || p->op == MAIP_BATCHGET;
 
-	for (int i = 0; i < st->nvalues; i++)
-	{
-		const char *av = st->value_avs[i];
-
-		if (!st->value_sent[i])
-			continue;
-		if (st->plan->op == MAIP_MULTIQUERY && i == st->plan->hash_value)
-			av = list_nth(st->keys, st->key_pos);
-		appendStringInfo(b, "%s\":v%d\":%s", any ? "," : ",\"ExpressionAttributeValues\":{", i, av);
-		any = true;
-	}
-	if (any)
-		appendStringInfoChar(b, '}');
-}
-
-static void
-append_read_options(MaipScanState *st, StringInfo b)
-{
-	if (st->plan->flags & MAIP_FLAG_CONSISTENT)
-		appendStringInfoString(b, ",\"ConsistentRead\":true");
-}
-
-/* The JSON body of the next request. */
-static void
-build_request(MaipScanState *st, StringInfo b)
-{
-	if (st->plan->op == MAIP_BATCHGET)
-	{
-		int			sent = 0;
-
-		appendStringInfoString(b, "{\"RequestItems\":{");
-		maip_json_append_string(b, st->plan->table);
-		appendStringInfoString(b, ":{\"Keys\":[");
-		while (sent < 100 && st->key_pos < list_length(st->keys))
-			appendStringInfo(b, "%s%s", sent++ ? "," : "", (char *) list_nth(st->keys, st->key_pos++));
-		appendStringInfoChar(b, ']');
-		if (st->projection)
-			appendStringInfo(b, ",\"ProjectionExpression\":\"%s\"%s", st->projection, st->proj_names_json);
-		append_read_options(st, b);
-		appendStringInfoString(b, "}},\"ReturnConsumedCapacity\":\"TOTAL\"}");
-		return;
-	}
-
-	appendStringInfoString(b, "{\"TableName\":");
-	maip_json_append_string(b, st->plan->table);
-	if (st->plan->op == MAIP_GETITEM)
-	{
-		appendStringInfoString(b, ",\"Key\":{");
-		maip_json_append_string(b, strVal(list_nth(st->plan->names, st->plan->hash_name)));
-		appendStringInfo(b, ":%s", st->value_avs[st->plan->hash_value]);
-		if (st->plan->range_name >= 0)
-		{
-			appendStringInfoChar(b, ',');
-			maip_json_append_string(b, strVal(list_nth(st->plan->names, st->plan->range_name)));
-			appendStringInfo(b, ":%s", st->value_avs[st->plan->range_value]);
-		}
-		appendStringInfoChar(b, '}');
-		if (st->projection)
-			appendStringInfo(b, ",\"ProjectionExpression\":\"%s\"%s", st->projection, st->proj_names_json);
-		append_read_options(st, b);
-		appendStringInfoString(b, ",\"ReturnConsumedCapacity\":\"TOTAL\"}");
-		return;
-	}
-
-	/* Scan and Query */
-	if (st->plan->index_name)
-	{
-		appendStringInfoString(b, ",\"IndexName\":");
-		maip_json_append_string(b, st->plan->index_name);
-	}
-	if (st->key_condition_now)
-	{
-		appendStringInfoString(b, ",\"KeyConditionExpression\":");
-		maip_json_append_string(b, st->key_condition_now);
-	}
-	if (st->filter_now)
-	{
-		appendStringInfoString(b, ",\"FilterExpression\":");
-		maip_json_append_string(b, st->filter_now);
-	}
-	if (st->plan->flags & MAIP_FLAG_COUNT_ONLY)
-		appendStringInfoString(b, ",\"Select\":\"COUNT\"");
-	else if (st->projection)
-		appendStringInfo(b, ",\"ProjectionExpression\":\"%s\"", st->projection);
-	appendStringInfoString(b, st->expr_names_json);
-	append_values(st, b);
-	if (st->plan->op != MAIP_SCAN && (st->plan->flags & MAIP_FLAG_BACKWARD))
-		appendStringInfoString(b, ",\"ScanIndexForward\":false");
-	if (st->plan->limit > 0)
-		appendStringInfo(b, ",\"Limit\":%d", st->plan->limit);
-	append_read_options(st, b);
-	appendStringInfoString(b, ",\"ReturnConsumedCapacity\":\"TOTAL\"");
-	if (st->start_key)
-		appendStringInfo(b, ",\"ExclusiveStartKey\":%s", st->start_key);
-	appendStringInfoChar(b, '}');
+	memset(r, 0, sizeof(*r));
+	r->table = p->table;
+	r->index_name = p->index_name;
+	r->key_condition = st->key_condition_now;
+	r->filter = st->filter_now;
+	r->projection = st->projection;
+	r->count_only = (p->flags & MAIP_FLAG_COUNT_ONLY) != 0;
+	r->names = p->names;
+	/* GetItem and BatchGetItem have a projection and no other expression */
+	r->used_names = by_key ? st->proj_names : st->expr_names;
+	r->values = st->sent_values;
+	r->nvalues = st->nvalues;
+	if (p->op == MAIP_MULTIQUERY)
+		r->values[p->hash_value] = list_nth(st->keys, st->key_pos);
+	r->consistent = (p->flags & MAIP_FLAG_CONSISTENT) != 0;
+	r->backward = (p->flags & MAIP_FLAG_BACKWARD) != 0;
+	r->limit = p->limit;
+	r->start_key = st->start_key;
+	r->key_attrs = p->key_attrs;
 }
 
 static bool
@@ -664,32 +577,26 @@ has_more_pages(MaipScanState *st)
 	}
 }
 
-static void
-add_consumed(MaipScanState *st, const cJSON *cc)
+/* The next (up to) MAIP_BATCH_GET_KEYS keys of a BatchGetItem. */
+static List *
+next_batch(MaipScanState *st)
 {
-	const cJSON *v;
+	List	   *batch = NIL;
 
-	if (cJSON_IsArray(cc))		/* BatchGetItem: one entry per table */
-		cc = cc->child;
-	if (cJSON_IsObject(cc) &&
-		cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(cc, "CapacityUnits")))
-		st->consumed_rcu += v->valuedouble;
+	while (list_length(batch) < MAIP_BATCH_GET_KEYS && st->key_pos < list_length(st->keys))
+		batch = lappend(batch, list_nth(st->keys, st->key_pos++));
+	return batch;
 }
 
-/* BatchGetItem's UnprocessedKeys go round again, after a backoff. */
+/* BatchGetItem's unprocessed keys go round again, after the one backoff. */
 static void
-requeue_unprocessed(MaipScanState *st, const cJSON *answer)
+requeue_unprocessed(MaipScanState *st, List *unprocessed)
 {
-	const cJSON *uk = cJSON_GetObjectItemCaseSensitive(answer, "UnprocessedKeys");
-	const cJSON *keys;
-	const cJSON *k;
-	MemoryContext oldcxt;
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->values_cxt);
+	ListCell   *lc;
 
-	uk = cJSON_GetObjectItemCaseSensitive(uk, st->plan->table);
-	keys = cJSON_GetObjectItemCaseSensitive(uk, "Keys");
-	oldcxt = MemoryContextSwitchTo(st->values_cxt);
-	cJSON_ArrayForEach(k, keys)
-		st->unprocessed = lappend(st->unprocessed, cJSON_PrintUnformatted(k));
+	foreach(lc, unprocessed)
+		st->unprocessed = lappend(st->unprocessed, pstrdup(lfirst(lc)));
 	MemoryContextSwitchTo(oldcxt);
 
 	if (st->key_pos >= list_length(st->keys) && st->unprocessed != NIL)
@@ -698,32 +605,26 @@ requeue_unprocessed(MaipScanState *st, const cJSON *answer)
 		st->keys = st->unprocessed;
 		st->unprocessed = NIL;
 		st->key_pos = 0;
-		st->unprocessed_rounds++;
-		st->client->retries++;
-		if (st->unprocessed_rounds > 10)
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
-					 errmsg("DynamoDB BatchGetItem on \"%s\" left keys unprocessed after %d rounds",
-							st->plan->table, st->unprocessed_rounds),
-					 errhint("The table is throttled; retry later or raise its read capacity.")));
-		maip_http_sleep_ms(Min(50L << st->unprocessed_rounds, 5000L));
+		maip_dynamo_requeue_wait(st->client, ++st->unprocessed_rounds, "BatchGetItem",
+								 st->plan->table);
 	}
 }
 
-/*
- * Count and ScannedCount of one page: JSON numbers, so doubles on the
- * wire; anything that is not a whole number in range counts as 0 (a cast
- * of NaN or 1e300 to int64 is undefined).
- */
-#define MAX_PAGE_COUNT 100000000
-static int64
-answer_count(const cJSON *answer, const char *member)
+/* After a Scan or Query page: where the next one starts, or on to the next key. */
+static void
+advance(MaipScanState *st, const char *last_key)
 {
-	int64		n;
-
-	if (!maip_json_int64(cJSON_GetObjectItemCaseSensitive(answer, member), &n) || n < 0)
-		return 0;
-	return n;
+	/* the paging token must outlive this page: keep it in the values context */
+	if (st->start_key)
+		pfree(st->start_key);
+	st->start_key = last_key ? MemoryContextStrdup(st->values_cxt, last_key) : NULL;
+	if (last_key == NULL)
+	{
+		if (st->plan->op == MAIP_MULTIQUERY)
+			st->key_pos++;		/* this partition is done: on to the next key */
+		else
+			st->done = true;
+	}
 }
 
 /* Ask for the next page; leaves next_item / count_left set from it. */
@@ -731,79 +632,40 @@ static void
 fetch_page(MaipScanState *st)
 {
 	MemoryContext oldcxt;
-	StringInfoData body;
-	cJSON	   *answer;
-	const cJSON *items;
-	const cJSON *lek;
+	MaipReadRequest r;
+	MaipReadPage page;
 
 	MemoryContextReset(st->page_cxt);
 	oldcxt = MemoryContextSwitchTo(st->page_cxt);
-
-	initStringInfo(&body);
-	build_request(st, &body);
-	answer = maip_call(st->client, maip_operation_name(st->plan->op), &body, st->plan->table);
+	fill_read_request(st, &r);
+	switch (st->plan->op)
+	{
+		case MAIP_GETITEM:
+			maip_dynamo_get_item(st->client, &r, linitial(st->keys), &page);
+			st->done = true;
+			break;
+		case MAIP_BATCHGET:
+			maip_dynamo_batch_get_item(st->client, &r, next_batch(st), &page);
+			break;
+		case MAIP_SCAN:
+			maip_dynamo_scan(st->client, &r, &page);
+			break;
+		case MAIP_QUERY:
+		case MAIP_MULTIQUERY:
+			maip_dynamo_query(st->client, &r, &page);
+			break;
+	}
 	st->pages++;
-	/* shape, depth, numbers, UTF-8: items are well-formed from here on */
-	maip_check_answer(answer, maip_operation_name(st->plan->op), st->plan->table, st->plan->key_attrs);
-
-	st->scanned += answer_count(answer, "ScannedCount");
-	add_consumed(st, cJSON_GetObjectItemCaseSensitive(answer, "ConsumedCapacity"));
-
-	if (st->plan->op == MAIP_GETITEM)
-	{
-		/* one item or none; detached so that its ->next ends the list */
-		st->next_item = cJSON_DetachItemFromObjectCaseSensitive(answer, "Item");
-		st->scanned += st->next_item ? 1 : 0;
-		st->done = true;
-		MemoryContextSwitchTo(oldcxt);
-		return;
-	}
-	if (st->plan->op == MAIP_BATCHGET)
-	{
-		items = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(answer, "Responses"),
-												 st->plan->table);
-		st->next_item = cJSON_IsArray(items) ? items->child : NULL;
-		st->scanned += cJSON_GetArraySize(items);
-		MemoryContextSwitchTo(oldcxt);
-		requeue_unprocessed(st, answer);
-		return;
-	}
-
-	if (st->plan->flags & MAIP_FLAG_COUNT_ONLY)
-	{
-		/* a page holds at most 1 MB of items: more is a broken answer */
-		st->count_left = answer_count(answer, "Count");
-		if (st->count_left > MAX_PAGE_COUNT)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_REPLY_HANDLE),
-					 errmsg("DynamoDB %s answer for table \"%s\" counts %lld items in one page",
-							maip_operation_name(st->plan->op), st->plan->table, (long long) st->count_left)));
-		st->next_item = NULL;
-	}
-	else
-	{
-		items = cJSON_GetObjectItemCaseSensitive(answer, "Items");
-		if (!cJSON_IsArray(items))
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_REPLY_HANDLE),
-					 errmsg("DynamoDB %s answer for table \"%s\" has no Items array",
-							maip_operation_name(st->plan->op), st->plan->table)));
-		st->next_item = items->child;
-	}
-
-	/* the paging token must outlive this page: keep it in the values context */
-	MemoryContextSwitchTo(st->values_cxt);
-	if (st->start_key)
-		pfree(st->start_key);
-	st->start_key = NULL;
-	lek = cJSON_GetObjectItemCaseSensitive(answer, "LastEvaluatedKey");
-	if (cJSON_IsObject(lek) && lek->child)
-		st->start_key = cJSON_PrintUnformatted(lek);
-	else if (st->plan->op == MAIP_MULTIQUERY)
-		st->key_pos++;			/* this partition is done: on to the next key */
-	else
-		st->done = true;
+	st->scanned += page.scanned;
+	st->consumed_rcu += page.consumed;
+	st->next_item = page.items;
+	st->count_left = page.count;
 	MemoryContextSwitchTo(oldcxt);
+
+	if (st->plan->op == MAIP_BATCHGET)
+		requeue_unprocessed(st, page.unprocessed);
+	else if (st->plan->op != MAIP_GETITEM)
+		advance(st, page.last_key);
 }
 
 static void
