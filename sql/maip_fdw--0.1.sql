@@ -1,5 +1,6 @@
-/* maip_fdw extension script: the wrapper itself.  Control-plane functions
- * (backups, capacity, replicas) arrive in later versions of this file. */
+/* maip_fdw extension script: the wrapper itself, and the DBA functions
+ * (tables, capacity, replicas, backups, point-in-time recovery) with the
+ * row types they return. */
 
 \echo Use "CREATE EXTENSION maip_fdw" to load this file. \quit
 
@@ -20,12 +21,35 @@ CREATE FOREIGN DATA WRAPPER maip_fdw
 COMMENT ON FOREIGN DATA WRAPPER maip_fdw IS 'Amazon DynamoDB tables of the MAIP platform';
 
 -- ---------------------------------------------------------------------
--- DBA functions (src/admin.c): the MAIP DynamoDB runbook as rows.
+-- DBA functions (src/admin_*.c): the MAIP DynamoDB runbook as rows.
 -- A table argument is a MAIP short name ('orders', 'pricing_rules'),
 -- expanded to maip-<env>-<name> with the server's env, or a full
 -- DynamoDB table name.  The server argument may be left out when exactly
 -- one maip_fdw server exists.  Requests use the caller's user mapping.
 -- ---------------------------------------------------------------------
+
+-- The row shapes several functions share (src/admin_*.c fills them in
+-- this column order).
+CREATE TYPE table_state AS (
+  table_name text, status text, billing_mode text,
+  read_capacity bigint, write_capacity bigint
+);
+
+CREATE TYPE replica_state AS (
+  region text, status text, status_description text, progress text,
+  read_capacity_override bigint, table_class text
+);
+
+CREATE TYPE backup_description AS (
+  table_name text, backup_name text, backup_arn text, status text,
+  type text, created_at timestamptz, size_bytes bigint, item_count bigint
+);
+
+CREATE TYPE continuous_backups_state AS (
+  continuous_backups text, pitr_status text,
+  earliest_restore_time timestamptz, latest_restore_time timestamptz,
+  recovery_period_days integer
+);
 
 CREATE FUNCTION list_tables(env text DEFAULT NULL, server text DEFAULT NULL)
 RETURNS TABLE (table_name text, short_name text)
@@ -44,8 +68,7 @@ LANGUAGE C VOLATILE;
 
 CREATE FUNCTION wait_for_table(tbl text, timeout interval DEFAULT '30 minutes',
                                server text DEFAULT NULL)
-RETURNS TABLE (table_name text, status text, billing_mode text,
-               read_capacity bigint, write_capacity bigint)
+RETURNS SETOF table_state
 AS 'MODULE_PATHNAME', 'maip_admin_wait_for_table'
 LANGUAGE C VOLATILE;
 
@@ -53,38 +76,33 @@ CREATE FUNCTION update_capacity(tbl text, read_units bigint, write_units bigint,
                                 wait boolean DEFAULT false,
                                 timeout interval DEFAULT '30 minutes',
                                 server text DEFAULT NULL)
-RETURNS TABLE (table_name text, status text, billing_mode text,
-               read_capacity bigint, write_capacity bigint)
+RETURNS SETOF table_state
 AS 'MODULE_PATHNAME', 'maip_admin_update_capacity'
 LANGUAGE C VOLATILE;
 
 CREATE FUNCTION set_billing_mode(tbl text, mode text, wait boolean DEFAULT false,
                                  timeout interval DEFAULT '30 minutes',
                                  server text DEFAULT NULL)
-RETURNS TABLE (table_name text, status text, billing_mode text,
-               read_capacity bigint, write_capacity bigint)
+RETURNS SETOF table_state
 AS 'MODULE_PATHNAME', 'maip_admin_set_billing_mode'
 LANGUAGE C VOLATILE;
 
 CREATE FUNCTION list_replicas(tbl text, server text DEFAULT NULL)
-RETURNS TABLE (region text, status text, status_description text, progress text,
-               read_capacity_override bigint, table_class text)
+RETURNS SETOF replica_state
 AS 'MODULE_PATHNAME', 'maip_admin_list_replicas'
 LANGUAGE C VOLATILE;
 
 CREATE FUNCTION add_replica(tbl text, region text, wait boolean DEFAULT false,
                             timeout interval DEFAULT '30 minutes',
                             server text DEFAULT NULL)
-RETURNS TABLE (region text, status text, status_description text, progress text,
-               read_capacity_override bigint, table_class text)
+RETURNS SETOF replica_state
 AS 'MODULE_PATHNAME', 'maip_admin_add_replica'
 LANGUAGE C VOLATILE;
 
 CREATE FUNCTION remove_replica(tbl text, region text, wait boolean DEFAULT false,
                                timeout interval DEFAULT '30 minutes',
                                server text DEFAULT NULL)
-RETURNS TABLE (region text, status text, status_description text, progress text,
-               read_capacity_override bigint, table_class text)
+RETURNS SETOF replica_state
 AS 'MODULE_PATHNAME', 'maip_admin_remove_replica'
 LANGUAGE C VOLATILE;
 
@@ -101,14 +119,12 @@ AS 'MODULE_PATHNAME', 'maip_admin_list_backups'
 LANGUAGE C VOLATILE;
 
 CREATE FUNCTION describe_backup(backup_arn text, server text DEFAULT NULL)
-RETURNS TABLE (table_name text, backup_name text, backup_arn text, status text,
-               type text, created_at timestamptz, size_bytes bigint, item_count bigint)
+RETURNS SETOF backup_description
 AS 'MODULE_PATHNAME', 'maip_admin_describe_backup'
 LANGUAGE C VOLATILE;
 
 CREATE FUNCTION delete_backup(backup_arn text, server text DEFAULT NULL)
-RETURNS TABLE (table_name text, backup_name text, backup_arn text, status text,
-               type text, created_at timestamptz, size_bytes bigint, item_count bigint)
+RETURNS SETOF backup_description
 AS 'MODULE_PATHNAME', 'maip_admin_delete_backup'
 LANGUAGE C VOLATILE;
 
@@ -116,29 +132,22 @@ CREATE FUNCTION restore_table_from_backup(target_table text, backup_arn text,
                                           wait boolean DEFAULT false,
                                           timeout interval DEFAULT '30 minutes',
                                           server text DEFAULT NULL)
-RETURNS TABLE (table_name text, status text, billing_mode text,
-               read_capacity bigint, write_capacity bigint)
+RETURNS SETOF table_state
 AS 'MODULE_PATHNAME', 'maip_admin_restore_table_from_backup'
 LANGUAGE C VOLATILE;
 
 CREATE FUNCTION enable_pitr(tbl text, server text DEFAULT NULL)
-RETURNS TABLE (continuous_backups text, pitr_status text,
-               earliest_restore_time timestamptz, latest_restore_time timestamptz,
-               recovery_period_days integer)
+RETURNS SETOF continuous_backups_state
 AS 'MODULE_PATHNAME', 'maip_admin_enable_pitr'
 LANGUAGE C VOLATILE;
 
 CREATE FUNCTION disable_pitr(tbl text, server text DEFAULT NULL)
-RETURNS TABLE (continuous_backups text, pitr_status text,
-               earliest_restore_time timestamptz, latest_restore_time timestamptz,
-               recovery_period_days integer)
+RETURNS SETOF continuous_backups_state
 AS 'MODULE_PATHNAME', 'maip_admin_disable_pitr'
 LANGUAGE C VOLATILE;
 
 CREATE FUNCTION describe_continuous_backups(tbl text, server text DEFAULT NULL)
-RETURNS TABLE (continuous_backups text, pitr_status text,
-               earliest_restore_time timestamptz, latest_restore_time timestamptz,
-               recovery_period_days integer)
+RETURNS SETOF continuous_backups_state
 AS 'MODULE_PATHNAME', 'maip_admin_describe_continuous_backups'
 LANGUAGE C VOLATILE;
 
@@ -147,8 +156,7 @@ CREATE FUNCTION restore_table_to_point_in_time(source_table text, target_table t
                                                wait boolean DEFAULT false,
                                                timeout interval DEFAULT '30 minutes',
                                                server text DEFAULT NULL)
-RETURNS TABLE (table_name text, status text, billing_mode text,
-               read_capacity bigint, write_capacity bigint)
+RETURNS SETOF table_state
 AS 'MODULE_PATHNAME', 'maip_admin_restore_table_to_point_in_time'
 LANGUAGE C VOLATILE;
 

@@ -327,6 +327,49 @@ true_member(const cJSON *obj, const char *member)
 	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, member));
 }
 
+/*
+ * Flat answer members, read by table: the member, what kind of value it
+ * holds, and the struct field it goes to.  Absent or mistyped members
+ * read as NULL / not present.
+ */
+typedef enum MemberKind
+{
+	MEMBER_STRING,				/* const char * */
+	MEMBER_NUMBER,				/* MaipNumber */
+	MEMBER_TIME					/* MaipTime */
+} MemberKind;
+
+typedef struct Member
+{
+	const char *name;
+	MemberKind	kind;
+	size_t		offset;
+} Member;
+
+static void
+read_members(void *dst, const cJSON *obj, const Member *members, int n)
+{
+	for (int i = 0; i < n; i++)
+	{
+		char	   *field = (char *) dst + members[i].offset;
+
+		switch (members[i].kind)
+		{
+			case MEMBER_STRING:
+				*(const char **) field = maip_json_string(obj, members[i].name);
+				break;
+			case MEMBER_NUMBER:
+				*(MaipNumber *) field = number_member(obj, members[i].name);
+				break;
+			case MEMBER_TIME:
+				*(MaipTime *) field = time_member(obj, members[i].name);
+				break;
+		}
+	}
+}
+
+#define READ_MEMBERS(dst, obj, members) read_members(dst, obj, members, lengthof(members))
+
 static const cJSON *
 answer_object(const cJSON *answer, const char *member, const char *operation)
 {
@@ -372,6 +415,13 @@ index_states(const cJSON *t)
 	return indexes;
 }
 
+static const Member replica_members[] = {
+	{"RegionName", MEMBER_STRING, offsetof(MaipReplicaState, region)},
+	{"ReplicaStatus", MEMBER_STRING, offsetof(MaipReplicaState, status)},
+	{"ReplicaStatusDescription", MEMBER_STRING, offsetof(MaipReplicaState, status_description)},
+	{"ReplicaStatusPercentProgress", MEMBER_STRING, offsetof(MaipReplicaState, progress)},
+};
+
 static List *
 replica_states(const cJSON *t)
 {
@@ -382,10 +432,7 @@ replica_states(const cJSON *t)
 	{
 		MaipReplicaState *r = palloc0(sizeof(MaipReplicaState));
 
-		r->region = maip_json_string(x, "RegionName");
-		r->status = maip_json_string(x, "ReplicaStatus");
-		r->status_description = maip_json_string(x, "ReplicaStatusDescription");
-		r->progress = maip_json_string(x, "ReplicaStatusPercentProgress");
+		READ_MEMBERS(r, x, replica_members);
 		r->read_capacity_override =
 			number_member(maip_json_object(x, "ProvisionedThroughputOverride"), "ReadCapacityUnits");
 		r->table_class = maip_json_string(maip_json_object(x, "ReplicaTableClassSummary"),
@@ -395,24 +442,31 @@ replica_states(const cJSON *t)
 	return replicas;
 }
 
+static const Member table_members[] = {
+	{"TableName", MEMBER_STRING, offsetof(MaipTableState, table)},
+	{"TableStatus", MEMBER_STRING, offsetof(MaipTableState, status)},
+	{"TableArn", MEMBER_STRING, offsetof(MaipTableState, arn)},
+	{"ItemCount", MEMBER_NUMBER, offsetof(MaipTableState, item_count)},
+	{"TableSizeBytes", MEMBER_NUMBER, offsetof(MaipTableState, size_bytes)},
+	{"CreationDateTime", MEMBER_TIME, offsetof(MaipTableState, created_at)},
+};
+
+static const Member throughput_members[] = {
+	{"ReadCapacityUnits", MEMBER_NUMBER, offsetof(MaipTableState, read_capacity)},
+	{"WriteCapacityUnits", MEMBER_NUMBER, offsetof(MaipTableState, write_capacity)},
+};
+
 /* A table description ("Table" or "TableDescription"); strings point into t. */
 static MaipTableState *
 table_state(const cJSON *t)
 {
 	MaipTableState *s = palloc0(sizeof(MaipTableState));
-	const cJSON *pt = maip_json_object(t, "ProvisionedThroughput");
 	const cJSON *stream = maip_json_object(t, "StreamSpecification");
 	const cJSON *protection = cJSON_GetObjectItemCaseSensitive(t, "DeletionProtectionEnabled");
 
-	s->table = maip_json_string(t, "TableName");
-	s->status = maip_json_string(t, "TableStatus");
+	READ_MEMBERS(s, t, table_members);
+	READ_MEMBERS(s, maip_json_object(t, "ProvisionedThroughput"), throughput_members);
 	s->billing_mode = billing_mode_of(t);
-	s->arn = maip_json_string(t, "TableArn");
-	s->item_count = number_member(t, "ItemCount");
-	s->size_bytes = number_member(t, "TableSizeBytes");
-	s->read_capacity = number_member(pt, "ReadCapacityUnits");
-	s->write_capacity = number_member(pt, "WriteCapacityUnits");
-	s->created_at = time_member(t, "CreationDateTime");
 	s->stream_enabled = true_member(stream, "StreamEnabled");
 	s->stream_view_type = maip_json_string(stream, "StreamViewType");
 	s->has_deletion_protection = cJSON_IsBool(protection);
@@ -439,24 +493,35 @@ maip_table_state_copy(const MaipTableState *state)
 	return table_state(cJSON_Duplicate(state->raw, true));
 }
 
+static const Member backup_members[] = {
+	{"TableName", MEMBER_STRING, offsetof(MaipBackup, table)},
+	{"BackupName", MEMBER_STRING, offsetof(MaipBackup, name)},
+	{"BackupArn", MEMBER_STRING, offsetof(MaipBackup, arn)},
+	{"BackupStatus", MEMBER_STRING, offsetof(MaipBackup, status)},
+	{"BackupType", MEMBER_STRING, offsetof(MaipBackup, type)},
+	{"BackupCreationDateTime", MEMBER_TIME, offsetof(MaipBackup, created_at)},
+	{"BackupSizeBytes", MEMBER_NUMBER, offsetof(MaipBackup, size_bytes)},
+};
+
 /* details: a BackupSummary or BackupDetails; source: SourceTableDetails or NULL. */
 static MaipBackup *
 backup_of(const cJSON *details, const cJSON *source)
 {
 	MaipBackup *b = palloc0(sizeof(MaipBackup));
 
-	b->table = maip_json_string(details, "TableName");
+	READ_MEMBERS(b, details, backup_members);
 	if (b->table == NULL)
 		b->table = maip_json_string(source, "TableName");
-	b->name = maip_json_string(details, "BackupName");
-	b->arn = maip_json_string(details, "BackupArn");
-	b->status = maip_json_string(details, "BackupStatus");
-	b->type = maip_json_string(details, "BackupType");
-	b->created_at = time_member(details, "BackupCreationDateTime");
-	b->size_bytes = number_member(details, "BackupSizeBytes");
 	b->item_count = number_member(source, "ItemCount");
 	return b;
 }
+
+static const Member pitr_members[] = {
+	{"PointInTimeRecoveryStatus", MEMBER_STRING, offsetof(MaipContinuousBackups, pitr_status)},
+	{"EarliestRestorableDateTime", MEMBER_TIME, offsetof(MaipContinuousBackups, earliest_restore_time)},
+	{"LatestRestorableDateTime", MEMBER_TIME, offsetof(MaipContinuousBackups, latest_restore_time)},
+	{"RecoveryPeriodInDays", MEMBER_NUMBER, offsetof(MaipContinuousBackups, recovery_period_days)},
+};
 
 /* required: an answer without the description is an error, else all unknown. */
 static MaipContinuousBackups *
@@ -466,13 +531,9 @@ continuous_backups_of(const cJSON *answer, const char *operation, bool required)
 	const cJSON *d = required
 		? answer_object(answer, "ContinuousBackupsDescription", operation)
 		: maip_json_object(answer, "ContinuousBackupsDescription");
-	const cJSON *pitr = maip_json_object(d, "PointInTimeRecoveryDescription");
 
 	c->status = maip_json_string(d, "ContinuousBackupsStatus");
-	c->pitr_status = maip_json_string(pitr, "PointInTimeRecoveryStatus");
-	c->earliest_restore_time = time_member(pitr, "EarliestRestorableDateTime");
-	c->latest_restore_time = time_member(pitr, "LatestRestorableDateTime");
-	c->recovery_period_days = number_member(pitr, "RecoveryPeriodInDays");
+	READ_MEMBERS(c, maip_json_object(d, "PointInTimeRecoveryDescription"), pitr_members);
 	return c;
 }
 

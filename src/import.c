@@ -448,6 +448,42 @@ column_option_known(const char *option)
 	return known;
 }
 
+/*
+ * Name the columns: attributes (named, in naming order) claim names first,
+ * then the key parts, then the item column.
+ */
+static void
+name_columns(List *columns, List *named, List *parts, ImportColumn *item)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	foreach(lc, named)
+	{
+		ImportColumn *col = lfirst(lc);
+
+		col->name = free_name(columns, snake_case(col->attribute));
+	}
+	foreach(lc, parts)
+	{
+		ImportColumn *part = lfirst(lc);
+		char	   *wanted = snake_case(part->raw_column);
+
+		part->raw_column = NULL;
+		foreach(lc2, columns)
+		{
+			ImportColumn *raw = lfirst(lc2);
+
+			if (raw->part == 0 && raw->attribute && strcmp(raw->attribute, part->attribute) == 0)
+				part->raw_column = raw->name;
+		}
+		if (name_taken(columns, wanted))
+			wanted = psprintf("%s_part%d", part->raw_column, part->part);
+		part->name = free_name(columns, wanted);
+	}
+	item->name = free_name(columns, "item");
+}
+
 /* The columns of one table, named and in their final order. */
 static List *
 table_columns(const char *table_name, const cJSON *table, List *samples, bool with_parts)
@@ -504,31 +540,7 @@ table_columns(const char *table_name, const cJSON *table, List *samples, bool wi
 	item->item = true;
 	columns = lappend(columns, item);
 
-	/* attributes claim names first, then parts, then the item column */
-	foreach(lc, named)
-	{
-		ImportColumn *col = lfirst(lc);
-
-		col->name = free_name(columns, snake_case(col->attribute));
-	}
-	foreach(lc, parts)
-	{
-		ImportColumn *part = lfirst(lc);
-		char	   *wanted = snake_case(part->raw_column);
-
-		part->raw_column = NULL;
-		foreach(lc2, columns)
-		{
-			ImportColumn *raw = lfirst(lc2);
-
-			if (raw->part == 0 && raw->attribute && strcmp(raw->attribute, part->attribute) == 0)
-				part->raw_column = raw->name;
-		}
-		if (name_taken(columns, wanted))
-			wanted = psprintf("%s_part%d", part->raw_column, part->part);
-		part->name = free_name(columns, wanted);
-	}
-	item->name = free_name(columns, "item");
+	name_columns(columns, named, parts, item);
 	return columns;
 }
 

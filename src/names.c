@@ -21,44 +21,66 @@
 
 /* ---------- environments and tables ---------- */
 
-/*
- * NULL when s has min_len to max_len characters, each of them allowed;
- * else the hint that fits.
- */
-static const char *
-name_problem(const char *s, int min_len, int max_len, bool (*allowed) (char c),
-			 const char *length_hint, const char *chars_hint)
+/* A name: how long it may be, which characters it may use, the hints. */
+typedef struct NameRule
 {
-	int			len = strlen(s);
+	int			min_len;
+	int			max_len;
+	bool		(*allowed) (char c);
+	const char *length_hint;
+	const char *chars_hint;
+} NameRule;
 
-	if (len < min_len || len > max_len)
-		return length_hint;
-	for (const char *p = s; *p; p++)
-		if (!allowed(*p))
-			return chars_hint;
-	return NULL;
-}
-
+/* MAIP environments become part of table names, so keep them name-safe. */
 static bool
 is_env_char(char c)
 {
 	return isalnum((unsigned char) c) || c == '-' || c == '_';
 }
 
-/* DynamoDB's characters for table and backup names. */
+static const NameRule env_rule = {
+	1, 32, is_env_char,
+	"An environment name has 1 to 32 characters, e.g. dev or prod.",
+	"An environment name uses letters, digits, '-' and '_' only."
+};
+
+/* DynamoDB's rule for table (and backup) names. */
 static bool
 is_name_char(char c)
 {
 	return isalnum((unsigned char) c) || c == '_' || c == '-' || c == '.';
 }
 
-/* MAIP environments become part of table names, so keep them name-safe. */
+static const NameRule table_rule = {
+	3, 255, is_name_char,
+	"DynamoDB table names have 3 to 255 characters.",
+	"DynamoDB table names use only letters, digits, '_', '-' and '.'."
+};
+
+/* NULL when s follows the rule, else the hint that fits. */
+static const char *
+name_problem(const char *s, const NameRule *rule)
+{
+	int			len = strlen(s);
+
+	if (len < rule->min_len || len > rule->max_len)
+		return rule->length_hint;
+	for (const char *p = s; *p; p++)
+		if (!rule->allowed(*p))
+			return rule->chars_hint;
+	return NULL;
+}
+
 const char *
 maip_env_name_problem(const char *env)
 {
-	return name_problem(env, 1, 32, is_env_char,
-						"An environment name has 1 to 32 characters, e.g. dev or prod.",
-						"An environment name uses letters, digits, '-' and '_' only.");
+	return name_problem(env, &env_rule);
+}
+
+const char *
+maip_table_name_problem(const char *name)
+{
+	return name_problem(name, &table_rule);
 }
 
 void
@@ -71,14 +93,6 @@ maip_check_env_name(const char *env)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid MAIP environment name \"%s\"", env),
 				 errhint("%s", problem)));
-}
-
-const char *
-maip_table_name_problem(const char *name)
-{
-	return name_problem(name, 3, 255, is_name_char,
-						"DynamoDB table names have 3 to 255 characters.",
-						"DynamoDB table names use only letters, digits, '_', '-' and '.'.");
 }
 
 /* Backups follow the same rule as tables. */
