@@ -34,6 +34,8 @@
  */
 #define BACKUP_CLOCK_SLACK_SECONDS 60
 
+static MaipTableDesc *parse_table_desc(const cJSON *table);
+
 /* ---------- reads: GetItem, BatchGetItem, Query, Scan (lead) ---------- */
 
 #define MAX_REQUEUE_ROUNDS 10	/* BatchGetItem rounds for unprocessed keys */
@@ -474,7 +476,7 @@ table_state(const cJSON *t)
 	s->restore_in_progress = true_member(maip_json_object(t, "RestoreSummary"), "RestoreInProgress");
 	s->indexes = index_states(t);
 	s->replicas = replica_states(t);
-	s->keys = maip_parse_table_desc(t);
+	s->keys = parse_table_desc(t);
 	s->raw = t;
 	return s;
 }
@@ -655,23 +657,166 @@ maip_list_tables(MaipClient *client, const char *prefix)
 	return names;
 }
 
-MaipTableState *
-maip_describe_table_state(MaipClient *client, const char *table)
+/* ---------- DescribeTable ---------- */
+
+static char
+attribute_type(const cJSON *defs, const char *name)
 {
-	return table_state(maip_describe_table_json(client, table, false));
+	const cJSON *def;
+
+	cJSON_ArrayForEach(def, defs)
+	{
+		const char *n = maip_json_string(def, "AttributeName");
+		const char *t = maip_json_string(def, "AttributeType");
+
+		if (n && t && strcmp(n, name) == 0)
+			return t[0];
+	}
+	return 'S';
 }
 
-/* DescribeTable's "Table", or NULL when the table does not exist. */
+/* KeySchema -> hash and range key names, typed from AttributeDefinitions. */
+static void
+parse_key_schema(const cJSON *schema, const cJSON *defs, char **hash, char *htype,
+				 char **range, char *rtype)
+{
+	const cJSON *key;
+
+	*hash = *range = NULL;
+	cJSON_ArrayForEach(key, schema)
+	{
+		const char *name = maip_json_string(key, "AttributeName");
+		const char *type = maip_json_string(key, "KeyType");
+
+		if (name == NULL || type == NULL)
+			continue;
+		if (strcmp(type, "HASH") == 0)
+		{
+			*hash = pstrdup(name);
+			*htype = attribute_type(defs, name);
+		}
+		else if (strcmp(type, "RANGE") == 0)
+		{
+			*range = pstrdup(name);
+			*rtype = attribute_type(defs, name);
+		}
+	}
+}
+
+/* Global and local secondary indexes, with what each one projects. */
+static void
+parse_indexes(MaipTableDesc *d, const cJSON *table, const cJSON *defs)
+{
+	const char *kinds[2] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
+	int			n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(table, kinds[0])) +
+		cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(table, kinds[1]));
+
+	d->indexes = palloc0(sizeof(MaipIndexDesc) * Max(n, 1));
+	for (int k = 0; k < 2; k++)
+	{
+		const cJSON *ix;
+
+		cJSON_ArrayForEach(ix, cJSON_GetObjectItemCaseSensitive(table, kinds[k]))
+		{
+			MaipIndexDesc *x = &d->indexes[d->nindexes];
+			const cJSON *proj = cJSON_GetObjectItemCaseSensitive(ix, "Projection");
+			const char *ptype = maip_json_string(proj, "ProjectionType");
+			const char *name = maip_json_string(ix, "IndexName");
+			const cJSON *attr;
+
+			if (name == NULL)
+				continue;
+			x->name = pstrdup(name);
+			x->is_global = (k == 0);
+			parse_key_schema(cJSON_GetObjectItemCaseSensitive(ix, "KeySchema"), defs,
+							 &x->hash_key, &x->hash_type, &x->range_key, &x->range_type);
+			if (x->hash_key == NULL)
+				continue;
+			x->projects_all = ptype && strcmp(ptype, "ALL") == 0;
+			/* an index always holds its own keys and the table's keys */
+			x->projected = list_make1(makeString(x->hash_key));
+			if (x->range_key)
+				x->projected = lappend(x->projected, makeString(x->range_key));
+			if (d->hash_key)
+				x->projected = lappend(x->projected, makeString(d->hash_key));
+			if (d->range_key)
+				x->projected = lappend(x->projected, makeString(d->range_key));
+			cJSON_ArrayForEach(attr, cJSON_GetObjectItemCaseSensitive(proj, "NonKeyAttributes"))
+				if (cJSON_IsString(attr))
+					x->projected = lappend(x->projected, makeString(pstrdup(attr->valuestring)));
+			d->nindexes++;
+		}
+	}
+}
+
+/* The "Table" object of a DescribeTable answer, in our terms. */
+static MaipTableDesc *
+parse_table_desc(const cJSON *table)
+{
+	MaipTableDesc *d = palloc0(sizeof(MaipTableDesc));
+	const cJSON *defs = cJSON_GetObjectItemCaseSensitive(table, "AttributeDefinitions");
+	const cJSON *v;
+	const char *s;
+
+	if ((s = maip_json_string(table, "TableName")) != NULL)
+		d->table = pstrdup(s);
+	if ((s = maip_json_string(table, "TableStatus")) != NULL)
+		d->status = pstrdup(s);
+	v = cJSON_GetObjectItemCaseSensitive(table, "ItemCount");
+	d->item_count = cJSON_IsNumber(v) ? v->valuedouble : -1;
+	v = cJSON_GetObjectItemCaseSensitive(table, "TableSizeBytes");
+	d->size_bytes = cJSON_IsNumber(v) ? v->valuedouble : -1;
+
+	parse_key_schema(cJSON_GetObjectItemCaseSensitive(table, "KeySchema"), defs,
+					 &d->hash_key, &d->hash_type, &d->range_key, &d->range_type);
+	parse_indexes(d, table, defs);
+	return d;
+}
+
+
+/*
+ * DescribeTable's "Table" object, checked; NULL when the call fails with
+ * unless_sqlstate (0: every failure is an error), e.g. IAM's refusal for
+ * the planner's estimates, or "no such table" for a restore's check.
+ */
 static const cJSON *
-table_or_null(MaipClient *client, const char *table)
+describe_table(MaipClient *client, const char *table, int unless_sqlstate)
 {
 	MaipCallInfo info = {0};
 	cJSON	   *answer;
+	const cJSON *t;
 
 	info.table = table;
-	answer = maip_call_unless(client, "DescribeTable", table_body(table), &info,
-							  ERRCODE_FDW_TABLE_NOT_FOUND);
-	return answer ? maip_json_object(answer, "Table") : NULL;
+	answer = unless_sqlstate
+		? maip_call_unless(client, "DescribeTable", table_body(table), &info, unless_sqlstate)
+		: maip_call(client, "DescribeTable", table_body(table), table);
+	if (answer == NULL)
+		return NULL;
+	t = cJSON_GetObjectItemCaseSensitive(answer, "Table");
+	if (!cJSON_IsObject(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_REPLY_HANDLE),
+				 errmsg("DynamoDB DescribeTable answer for \"%s\" has no Table object", table)));
+	maip_check_table_description(t, table);
+	return t;
+}
+
+/*
+ * DescribeTable: the key schema, indexes and size (tabledesc.h); with
+ * denied_ok, NULL when IAM refuses it.
+ */
+MaipTableDesc *
+maip_dynamo_describe_table(MaipClient *client, const char *table, bool denied_ok)
+{
+	const cJSON *t = describe_table(client, table, denied_ok ? ERRCODE_INSUFFICIENT_PRIVILEGE : 0);
+
+	return t ? parse_table_desc(t) : NULL;
+}
+
+MaipTableState *
+maip_describe_table_state(MaipClient *client, const char *table)
+{
+	return table_state(describe_table(client, table, 0));
 }
 
 /* What a change answers: {"TableDescription": t} */
@@ -1005,7 +1150,7 @@ static cJSON *
 table_restored(MaipClient *client, void *arg)
 {
 	RestoreCheck *chk = (RestoreCheck *) arg;
-	const cJSON *t = table_or_null(client, chk->target);
+	const cJSON *t = describe_table(client, chk->target, ERRCODE_FDW_TABLE_NOT_FOUND);
 	const cJSON *summary = maip_json_object(t, "RestoreSummary");
 	bool		same;
 
@@ -1117,32 +1262,4 @@ maip_update_continuous_backups(MaipClient *client, const char *table, bool enabl
 	answer = call_change(client, "UpdateContinuousBackups", maip_body_finish(&body), table,
 						 pitr_changed, &chk);
 	return continuous_backups_of(answer, "UpdateContinuousBackups", true);
-}
-
-/* ====================================================================
- * IMPORT FOREIGN SCHEMA's sampling Scan (the lead's typed Scan above
- * may take it over)
- * ==================================================================== */
-
-MaipItemPage
-maip_scan_sample_page(MaipClient *client, const char *table, int limit,
-					  const cJSON *start_key, List *key_names)
-{
-	MaipJsonBody body;
-	cJSON	   *answer;
-	MaipItemPage page;
-	const cJSON *lek;
-
-	maip_body_init(&body);
-	maip_body_string(&body, "TableName", table);
-	maip_body_int64(&body, "Limit", limit);
-	if (start_key)
-		maip_body_json(&body, "ExclusiveStartKey", start_key);
-	answer = maip_call(client, "Scan", maip_body_finish(&body), table);
-	/* items are objects of named AttributeValues from here on */
-	maip_check_answer(answer, "Scan", table, key_names);
-	page.items = cJSON_GetObjectItemCaseSensitive(answer, "Items");
-	lek = cJSON_GetObjectItemCaseSensitive(answer, "LastEvaluatedKey");
-	page.last_key = (cJSON_IsObject(lek) && lek->child != NULL) ? lek : NULL;
-	return page;
 }

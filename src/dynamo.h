@@ -147,19 +147,17 @@ typedef struct MaipContinuousBackups
 	MaipNumber	recovery_period_days;
 } MaipContinuousBackups;
 
-/* A page of items read for IMPORT's sampling. */
-typedef struct MaipItemPage
-{
-	const cJSON *items;			/* array of items, each checked */
-	const cJSON *last_key;		/* LastEvaluatedKey, NULL on the last page */
-} MaipItemPage;
 
 /* ---------- tables ---------- */
+
+/* DescribeTable: key schema, indexes, size; with denied_ok NULL when IAM refuses it. */
+extern MaipTableDesc *maip_dynamo_describe_table(MaipClient *client, const char *table,
+												 bool denied_ok);
 
 /* ListTables, every page: names starting with prefix, sorted. */
 extern List *maip_list_tables(MaipClient *client, const char *prefix);
 
-/* DescribeTable (through request.c's maip_describe_table_json). */
+/* DescribeTable, as the DBA functions show it. */
 extern MaipTableState *maip_describe_table_state(MaipClient *client, const char *table);
 extern MaipTableState *maip_table_state_copy(const MaipTableState *state);
 
@@ -209,13 +207,5 @@ extern MaipContinuousBackups *maip_describe_continuous_backups(MaipClient *clien
 extern MaipContinuousBackups *maip_update_continuous_backups(MaipClient *client,
 															 const char *table, bool enabled);
 
-/* ---------- IMPORT FOREIGN SCHEMA ---------- */
-
-/*
- * One Scan page of at most limit items from start_key (NULL: the first),
- * every item checked; key_names name an item in errors.
- */
-extern MaipItemPage maip_scan_sample_page(MaipClient *client, const char *table, int limit,
-										  const cJSON *start_key, List *key_names);
 
 #endif							/* MAIP_DYNAMO_H */

@@ -208,61 +208,44 @@ new_column(const char *attribute, const char *type)
 	return col;
 }
 
-/* The AttributeType of name in AttributeDefinitions ('S' when not listed). */
+/* The DynamoDB type (S, N or B) of a key attribute of the table or an index. */
 static char
-attribute_type(const cJSON *table, const char *name)
+key_attribute_type(const MaipTableDesc *d, const char *name)
 {
-	const cJSON *def;
-
-	cJSON_ArrayForEach(def, cJSON_GetObjectItemCaseSensitive(table, "AttributeDefinitions"))
+	if (d->hash_key && strcmp(d->hash_key, name) == 0)
+		return d->hash_type;
+	if (d->range_key && strcmp(d->range_key, name) == 0)
+		return d->range_type;
+	for (int i = 0; i < d->nindexes; i++)
 	{
-		const char *n = maip_json_string(def, "AttributeName");
-		const char *t = maip_json_string(def, "AttributeType");
-
-		if (n && t && strcmp(n, name) == 0)
-			return t[0];
+		if (strcmp(d->indexes[i].hash_key, name) == 0)
+			return d->indexes[i].hash_type;
+		if (d->indexes[i].range_key && strcmp(d->indexes[i].range_key, name) == 0)
+			return d->indexes[i].range_type;
 	}
 	return 'S';
 }
 
 /*
- * Key attributes in order: the table's HASH and RANGE keys, then the keys
- * of each global and local secondary index.  Returns a List of attribute
- * names; *table_keys is how many of them are the table's own.
+ * Key attributes in order: the table's partition and sort keys, then the
+ * keys of each global and local secondary index.  Returns a List of
+ * attribute names; *table_keys is how many of them are the table's own.
  */
 static List *
-key_attributes(const cJSON *table, int *table_keys)
+key_attributes(const MaipTableDesc *d, int *table_keys)
 {
-	static const char *const index_kinds[] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
 	List	   *names = NIL;
-	const cJSON *ks;
-	const cJSON *index;
 
-	for (int pass = 0; pass < 2; pass++)
-	{
-		cJSON_ArrayForEach(ks, cJSON_GetObjectItemCaseSensitive(table, "KeySchema"))
-		{
-			const char *name = maip_json_string(ks, "AttributeName");
-			const char *type = maip_json_string(ks, "KeyType");
-
-			if (name && type && strcmp(type, pass == 0 ? "HASH" : "RANGE") == 0)
-				names = list_append_unique(names, makeString(pstrdup(name)));
-		}
-	}
+	if (d->hash_key)
+		names = lappend(names, makeString(d->hash_key));
+	if (d->range_key)
+		names = list_append_unique(names, makeString(d->range_key));
 	*table_keys = list_length(names);
-
-	for (int k = 0; k < lengthof(index_kinds); k++)
+	for (int i = 0; i < d->nindexes; i++)
 	{
-		cJSON_ArrayForEach(index, cJSON_GetObjectItemCaseSensitive(table, index_kinds[k]))
-		{
-			cJSON_ArrayForEach(ks, cJSON_GetObjectItemCaseSensitive(index, "KeySchema"))
-			{
-				const char *name = maip_json_string(ks, "AttributeName");
-
-				if (name)
-					names = list_append_unique(names, makeString(pstrdup(name)));
-			}
-		}
+		names = list_append_unique(names, makeString(d->indexes[i].hash_key));
+		if (d->indexes[i].range_key)
+			names = list_append_unique(names, makeString(d->indexes[i].range_key));
 	}
 	return names;
 }
@@ -388,22 +371,25 @@ static List *
 sample_attributes(MaipClient *client, const char *table, int sample_size, List *key_names)
 {
 	List	   *attrs = NIL;
-	const cJSON *start_key = NULL;
+	MaipReadRequest r;
 	int			seen = 0;
 
+	/* a Scan of whole items, Limit what is still to be seen a page */
+	memset(&r, 0, sizeof(r));
+	r.table = table;
+	r.key_attrs = key_names;
 	while (seen < sample_size)
 	{
-		MaipItemPage page;
+		MaipReadPage page;
 		const cJSON *item;
 
 		CHECK_FOR_INTERRUPTS();
-		page = maip_scan_sample_page(client, table, sample_size - seen, start_key, key_names);
-		cJSON_ArrayForEach(item, page.items)
+		r.limit = sample_size - seen;
+		maip_dynamo_scan(client, &r, &page);
+		for (item = page.items; item != NULL && seen < sample_size; item = item->next)
 		{
 			const cJSON *av;
 
-			if (seen >= sample_size)
-				break;
 			cJSON_ArrayForEach(av, item)
 			{
 				check_attribute_name(av->string, table);
@@ -413,7 +399,7 @@ sample_attributes(MaipClient *client, const char *table, int sample_size, List *
 		}
 		if (page.last_key == NULL)
 			break;
-		start_key = page.last_key;
+		r.start_key = page.last_key;
 	}
 	list_sort(attrs, sampled_cmp);
 	return attrs;
@@ -486,7 +472,7 @@ name_columns(List *columns, List *named, List *parts, ImportColumn *item)
 
 /* The columns of one table, named and in their final order. */
 static List *
-table_columns(const char *table_name, const cJSON *table, List *samples, bool with_parts)
+table_columns(const char *table_name, const MaipTableDesc *table, List *samples, bool with_parts)
 {
 	int			table_keys;
 	List	   *keys = key_attributes(table, &table_keys);
@@ -502,14 +488,14 @@ table_columns(const char *table_name, const cJSON *table, List *samples, bool wi
 	foreach(lc, keys)
 	{
 		const char *attr = strVal(lfirst(lc));
-		ImportColumn *col = new_column(attr, key_type(attribute_type(table, attr)));
+		ImportColumn *col = new_column(attr, key_type(key_attribute_type(table, attr)));
 		int			n = 0;
 
 		check_attribute_name(attr, table_name);
 		col->not_null = i++ < table_keys;
 		columns = lappend(columns, col);
 		named = lappend(named, col);
-		if (!with_parts || attribute_type(table, attr) != 'S')
+		if (!with_parts || key_attribute_type(table, attr) != 'S')
 			continue;
 		foreach(lc2, composite_parts(attr))
 		{
@@ -650,7 +636,7 @@ maipImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	{
 		const char *table = lfirst(lc);
 		char	   *local = local_table_name(table, prefix);
-		cJSON	   *desc;
+		MaipTableDesc *desc;
 		List	   *samples = NIL;
 
 		if (!IsImportableForeignTable(local, stmt))
@@ -664,8 +650,7 @@ maipImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 		}
 		local_names = lappend(local_names, makeString(local));
 
-		desc = (cJSON *) maip_describe_table_json(client, table, false);
-		maip_check_table_description(desc, table);
+		desc = maip_dynamo_describe_table(client, table, false);
 		if (sample_size > 0)
 		{
 			int			table_keys;

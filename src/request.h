@@ -75,12 +75,8 @@ extern cJSON *maip_call_unless(MaipClient *client, const char *operation,
 							   const StringInfo body, const MaipCallInfo *info,
 							   int sqlstate);
 extern char *maip_printable(const char *s);
-extern MaipTableDesc *maip_parse_table_desc(const cJSON *table);
-extern MaipTableDesc *maip_describe_table(MaipClient *client, const char *table);
 extern cJSON *maip_call_unless_denied(MaipClient *client, const char *operation,
 									  const StringInfo body, const char *table);
-extern const cJSON *maip_describe_table_json(MaipClient *client, const char *table,
-											 bool denied_ok);
 extern void maip_backoff_sleep(int attempt);
 
 #endif							/* MAIP_REQUEST_H */

@@ -25,7 +25,7 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
-#include "request.h"
+#include "dynamo.h"
 #include "tabledesc.h"
 
 #define TABLE_DESC_TTL_MS 60000
@@ -138,8 +138,7 @@ maip_table_desc_lookup(ForeignServer *server, Oid userid, const char *table)
 	TableDescKey key;
 	TableDescEntry *entry;
 	bool		found;
-	const cJSON *json;
-	MaipTableDesc *desc = NULL;
+	MaipTableDesc *desc;
 	MemoryContext oldcxt;
 
 	if (strlen(table) >= MAX_TABLE_NAME)
@@ -156,9 +155,7 @@ maip_table_desc_lookup(ForeignServer *server, Oid userid, const char *table)
 		return entry->desc ? maip_table_desc_copy(entry->desc) : NULL;
 
 	/* fetch before touching the cache: an error must not leave a half entry */
-	json = maip_describe_table_json(maip_client_create(server, userid), table, true);
-	if (json)
-		desc = maip_parse_table_desc(json);
+	desc = maip_dynamo_describe_table(maip_client_create(server, userid), table, true);
 
 	if (table_desc_stale)
 		create_cache();			/* invalidated while we asked */
