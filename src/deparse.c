@@ -18,8 +18,10 @@
  *     remove too.  IS [NOT] NULL is exact and not rechecked.
  *   - Floats never go remote: DynamoDB compares decimals exactly, the
  *     column compares rounded doubles.
- * Names are always #n<i> placeholders and values :v<i> placeholders, so no
- * user text is ever part of an expression.
+ * Names are always #n<i> placeholders and values :v<i> placeholders
+ * (expr.c), so no user text is ever part of an expression.  A value
+ * DynamoDB cannot take is decided before sending (values.c): constants
+ * here, parameters by the executor, by the role each value has.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"

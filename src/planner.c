@@ -3,14 +3,15 @@
  *		Sizes, paths and plans for DynamoDB foreign tables.
  *
  * Table statistics and the key schema come from DescribeTable (ItemCount,
- * TableSizeBytes, KeySchema), cached per backend for a minute so that
+ * TableSizeBytes, KeySchema) through tabledesc.c's cache, so that
  * planning a query does not cost a round trip each time.  deparse.c picks
- * the request for a set of quals (GetItem, BatchGetItem, Query or Scan);
- * this file costs it, adds parameterized paths so that a join can look
- * the foreign side up by key per outer row, declares the order a Query
- * returns (ScanIndexForward) as pathkeys, and packs the choice into
- * fdw_private.  Only the attributes the query uses are requested
- * (ProjectionExpression), and Select COUNT when it uses none.
+ * the request for a set of quals (GetItem, BatchGetItem, Query or Scan)
+ * once per path, and the choice rides on the path; this file costs it,
+ * adds parameterized paths so that a join can look the foreign side up by
+ * key per outer row, declares the order a Query returns
+ * (ScanIndexForward) as pathkeys, and turns the chosen path into the plan
+ * contract (scanplan.h).  Only the attributes the query uses are
+ * requested (ProjectionExpression), and Select COUNT when it uses none.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"

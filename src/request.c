@@ -1,16 +1,16 @@
 /*-------------------------------------------------------------------------
  * request.c
- *		Run one DynamoDB operation: sign, send, retry, parse, and map
- *		failures to SQLSTATEs.
+ *		The DynamoDB client: sign, send, retry, parse, and map failures to
+ *		SQLSTATEs.
  *
- * This is the only file that knows DynamoDB's JSON protocol: the target
- * header, the error "__type" names, which of them are worth retrying.
- * Bodies are built by callers (as JSON text) and the answer comes back as
- * a cJSON tree allocated in the caller's CurrentMemoryContext.
+ * It knows the protocol's envelope: the target header, the error "__type"
+ * names, which of them are worth retrying, which operations may be sent
+ * again.  Bodies come built from dynamo.c (the operations) and the answer
+ * goes back as a cJSON tree allocated in the caller's CurrentMemoryContext.
  *
  * Retries: throttling, HTTP 5xx, dropped connections and unreadable
  * answers are retried up to max_retries times with exponential backoff and
- * jitter; a failure to connect at all is not (so an unreachable endpoint
+ * full jitter; a failure to connect at all is not (so an unreachable endpoint
  * fails within connect_timeout).  Every error carries the AWS error type,
  * message and request id in DETAIL, and the operation and table in CONTEXT.
  *

@@ -1,12 +1,16 @@
 /*-------------------------------------------------------------------------
  * scan.c
- *		Execute a DynamoDB Scan: one page in memory at a time.
+ *		Execute a foreign scan's reads (Scan, Query, one Query per key,
+ *		GetItem, BatchGetItem) one page in memory at a time; ANALYZE.
  *
- * Each page is requested, parsed and held in page_cxt, which is reset
- * before the next request, so a scan of any size runs in the memory of
- * its largest page.  Rows are formed straight from the parsed page: only
- * the columns the query uses are converted, into item_cxt, which is reset
- * per row.  The paging token (LastEvaluatedKey) is the one thing that
+ * The plan (scanplan.h) says what to send; per execution the values are
+ * evaluated, and those DynamoDB cannot take leave out their condition or
+ * end the scan before any request (values.c).  Each page comes from
+ * dynamo.c's typed reads, checked, into page_cxt, which is reset before
+ * the next request, so a scan of any size runs in the memory of its
+ * largest page.  Rows are formed straight from the parsed page: only the
+ * columns the query uses are converted, into item_cxt, reset per row.
+ * The paging token (LastEvaluatedKey) and the keys still to send are what
  * outlives a page.
  *-------------------------------------------------------------------------
  */
