@@ -23,6 +23,9 @@ SHLIB_LINK = $(shell pkg-config --libs libcurl libcjson 2>/dev/null || echo -lcu
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
+# rebuild what includes a changed header (PGXS's own dependency tracking,
+# off unless PostgreSQL was configured with --enable-depend)
+override autodepend = yes
 include $(PGXS)
 
 override CFLAGS += -Wall -Wmissing-prototypes -Werror=implicit-function-declaration

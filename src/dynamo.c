@@ -102,6 +102,11 @@ scan_or_query_body(MaipJsonBody *b, const MaipReadRequest *r, bool query)
 		maip_body_bool(b, "ScanIndexForward", false);
 	if (r->limit > 0)
 		maip_body_int64(b, "Limit", r->limit);
+	if (!query && r->total_segments > 0)
+	{
+		maip_body_int64(b, "Segment", r->segment);
+		maip_body_int64(b, "TotalSegments", r->total_segments);
+	}
 	add_read_options(b, r);
 	maip_body_string(b, "ReturnConsumedCapacity", "TOTAL");
 	if (r->start_key)

@@ -42,6 +42,8 @@ typedef struct MaipReadRequest
 	bool		backward;		/* Query: ScanIndexForward false */
 	int			limit;			/* Limit, 0 for none */
 	const char *start_key;		/* ExclusiveStartKey (JSON), or NULL */
+	int			segment;		/* Scan: this segment of total_segments ... */
+	int			total_segments; /* ... (0: the whole table) */
 	List	   *key_attrs;		/* String: the table's key names, for messages */
 } MaipReadRequest;
 

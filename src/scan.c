@@ -89,6 +89,10 @@ typedef struct MaipScanState
 	const cJSON *next_item;
 	int64		count_left;		/* rows still to emit from a Select COUNT page */
 
+	/* Scan: the segment read (ANALYZE samples every segment) */
+	int			segment;
+	int			total_segments; /* 0: the whole table */
+
 	/* for the error context while converting */
 	const cJSON *cur_item;
 	const ScanColumn *cur_column;
@@ -562,6 +566,8 @@ fill_read_request(MaipScanState *st, MaipReadRequest *r)
 	r->backward = (p->flags & MAIP_FLAG_BACKWARD) != 0;
 	r->limit = p->limit;
 	r->start_key = st->start_key;
+	r->segment = st->segment;
+	r->total_segments = st->total_segments;
 	r->key_attrs = p->key_attrs;
 }
 
@@ -920,10 +926,46 @@ sample_plan(TupleDesc tupdesc, const char *table, int limit)
 }
 
 /*
- * Sample rows for ANALYZE with a bounded Scan: the first targrows items.
- * DynamoDB's Scan order follows the hash of the partition key, so the
- * first items are a fair sample without reading the whole table.
+ * Sample rows for ANALYZE with bounded Scans of SAMPLE_SEGMENTS segments
+ * (DynamoDB's parallel-scan split of the key space), an equal share of
+ * targrows from each: a Scan returns a partition's items together, so the
+ * first targrows items of one Scan would be a few partitions only.  A
+ * segment with fewer items than its share leaves the rest to the next.
  */
+#define SAMPLE_SEGMENTS 8
+
+/* Up to quota rows of segment seg into rows[*nrows...]; true if it was read to its end. */
+static bool
+sample_segment(MaipScanState *st, int seg, int segments, int quota, HeapTuple *rows, int *nrows,
+			   TupleTableSlot *slot, MemoryContext outer)
+{
+	int			got = 0;
+
+	st->segment = seg;
+	st->total_segments = segments;
+	st->done = false;
+	if (st->start_key)
+		pfree(st->start_key);
+	st->start_key = NULL;
+	while (got < quota && !st->done)
+	{
+		vacuum_delay_point();
+		fetch_page(st);
+		for (; st->next_item && got < quota; st->next_item = st->next_item->next)
+		{
+			MemoryContextReset(st->item_cxt);
+			MemoryContextSwitchTo(st->item_cxt);
+			ExecClearTuple(slot);
+			store_item(st, st->next_item, slot);
+			MemoryContextSwitchTo(outer);
+			rows[(*nrows)++] = heap_form_tuple(slot->tts_tupleDescriptor, slot->tts_values,
+											   slot->tts_isnull);
+			got++;
+		}
+	}
+	return st->done && st->next_item == NULL;
+}
+
 static int
 acquire_sample_rows(Relation rel, int elevel, HeapTuple *rows, int targrows,
 					double *totalrows, double *totaldeadrows)
@@ -934,39 +976,34 @@ acquire_sample_rows(Relation rel, int elevel, HeapTuple *rows, int targrows,
 	MaipScanState *st = palloc0(sizeof(MaipScanState));
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(tupdesc, &TTSOpsVirtual);
 	MemoryContext outer = CurrentMemoryContext;
+	int			segments = targrows >= SAMPLE_SEGMENTS ? SAMPLE_SEGMENTS : 1;
+	bool		all_read = true;
 	int			nrows = 0;
 	MaipTableDesc *desc;
 
-	set_plan(st, sample_plan(tupdesc, topts->table, Min(targrows, 1000)));
+	set_plan(st, sample_plan(tupdesc, topts->table, Min(targrows / segments + 1, 1000)));
 	init_scan_state(st, st->plan, rel, GetUserId(), outer);
-
-	while (nrows < targrows && !st->done)
+	for (int seg = 0; seg < segments; seg++)
 	{
-		vacuum_delay_point();
-		fetch_page(st);
-		for (; st->next_item && nrows < targrows; st->next_item = st->next_item->next)
-		{
-			MemoryContextReset(st->item_cxt);
-			MemoryContextSwitchTo(st->item_cxt);
-			ExecClearTuple(slot);
-			store_item(st, st->next_item, slot);
-			MemoryContextSwitchTo(outer);
-			rows[nrows++] = heap_form_tuple(tupdesc, slot->tts_values, slot->tts_isnull);
-		}
+		/* this segment's share of what is still wanted */
+		int			quota = (targrows - nrows) / (segments - seg);
+
+		all_read &= sample_segment(st, seg, segments, quota, rows, &nrows, slot, outer);
 	}
 	ExecDropSingleTupleTableSlot(slot);
 
 	/* as in planning, a principal that may read but not describe gets an estimate */
 	desc = maip_table_desc_lookup(GetForeignServer(ft->serverid), GetUserId(), topts->table);
-	*totalrows = (st->done || desc == NULL || desc->item_count < nrows) ? nrows : desc->item_count;
+	*totalrows = (all_read || desc == NULL || desc->item_count < nrows) ? nrows : desc->item_count;
 	*totaldeadrows = 0;
 	MemoryContextDelete(st->values_cxt);
 	MemoryContextDelete(st->page_cxt);
 	MemoryContextDelete(st->item_cxt);
 
 	ereport(elevel,
-			(errmsg("\"%s\": sampled %d items of DynamoDB table \"%s\" (%.0f in all) in %ld pages",
-					RelationGetRelationName(rel), nrows, topts->table, *totalrows, (long) st->pages)));
+			(errmsg("\"%s\": sampled %d items of DynamoDB table \"%s\" (%.0f in all) in %ld pages of %d segments",
+					RelationGetRelationName(rel), nrows, topts->table, *totalrows, (long) st->pages,
+					segments)));
 	return nrows;
 }
 
