@@ -56,6 +56,11 @@ maip_fdw_handler(PG_FUNCTION_ARGS)
 	routine->EndForeignScan = maipEndForeignScan;
 	routine->ExplainForeignScan = maipExplainForeignScan;
 	routine->AnalyzeForeignTable = maipAnalyzeForeignTable;
+	routine->IsForeignScanParallelSafe = maipIsForeignScanParallelSafe;
+	routine->EstimateDSMForeignScan = maipEstimateDSMForeignScan;
+	routine->InitializeDSMForeignScan = maipInitializeDSMForeignScan;
+	routine->ReInitializeDSMForeignScan = maipReInitializeDSMForeignScan;
+	routine->InitializeWorkerForeignScan = maipInitializeWorkerForeignScan;
 	routine->ImportForeignSchema = maipImportForeignSchema;
 
 	PG_RETURN_POINTER(routine);

@@ -67,6 +67,7 @@ static void check_access_key(DefElem *def);
 static void check_secret(DefElem *def);
 static void check_table_name(DefElem *def);
 static void check_page_size(DefElem *def);
+static void check_segments(DefElem *def);
 static void check_part(DefElem *def);
 
 static const MaipOption valid_options[] = {
@@ -85,6 +86,7 @@ static const MaipOption valid_options[] = {
 	{"session_token", UserMappingRelationId, check_secret, false},
 	{"table", ForeignTableRelationId, check_table_name, false},
 	{"page_size", ForeignTableRelationId, check_page_size, false},
+	{"segments", ForeignTableRelationId, check_segments, false},
 	{"consistent_read", ForeignTableRelationId, check_bool, false},
 	{"attribute", AttributeRelationId, check_nonempty, false},
 	{"item", AttributeRelationId, check_bool, false},
@@ -715,6 +717,20 @@ check_page_size(DefElem *def)
 		invalid_value(def, "Give a number of items from 1 to 1000000.");
 }
 
+/* DynamoDB takes 1 to 1,000,000 parallel-scan segments. */
+static void
+check_segments(DefElem *def)
+{
+	const char *s = defGetString(def);
+	char	   *end;
+	long		v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < 1 || v > 1000000)
+		invalid_value(def, "Give a number of segments from 1 to 1000000.");
+}
+
 /* A composite key has a handful of parts, never hundreds. */
 static void
 check_part(DefElem *def)
@@ -814,6 +830,8 @@ maip_get_table_options(Oid foreigntableid)
 			opts->table = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "page_size") == 0)
 			opts->page_size = atoi(defGetString(def));
+		else if (strcmp(def->defname, "segments") == 0)
+			opts->segments = atoi(defGetString(def));
 		else if (strcmp(def->defname, "consistent_read") == 0)
 			opts->consistent_read = defGetBoolean(def);
 	}

@@ -39,6 +39,7 @@ typedef struct MaipTableOptions
 {
 	char	   *table;				/* DynamoDB table name */
 	int			page_size;			/* Limit per Scan request, 0 = let DynamoDB decide (1 MB) */
+	int			segments;			/* parallel-scan segments, 0 = from the table's size */
 	bool		consistent_read;	/* table option, else the server's, else false */
 } MaipTableOptions;
 

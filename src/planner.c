@@ -50,6 +50,8 @@
 #define TRANSFER_COST_PER_8K 1.0	/* reading 8 kB of items, like a page */
 #define ITEM_CPU_COST 0.005		/* parsing and converting one item */
 #define BATCH_GET_KEYS 100		/* keys per BatchGetItem request */
+#define PARALLEL_MIN_BYTES (64.0 * 1024 * 1024)	/* smaller tables: one process */
+#define SEGMENT_BYTES (1024.0 * 1024 * 1024)	/* a segment per GB at least */
 
 /*
  * The foreign table's columns with their options; an "item" column must
@@ -349,6 +351,66 @@ add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *inf
 	}
 }
 
+/*
+ * Workers for a parallel Scan: none below PARALLEL_MIN_BYTES, then one
+ * more per doubling of the size; with the table option segments, one
+ * process per segment.  Capped by max_parallel_workers_per_gather.
+ */
+static int
+parallel_workers(MaipRelInfo *info)
+{
+	double		bytes = info->item_count * info->item_bytes;
+	int			workers;
+
+	if (info->topts->segments > 0)
+		workers = info->topts->segments - 1;	/* the leader takes one too */
+	else if (bytes < PARALLEL_MIN_BYTES)
+		return 0;
+	else
+		workers = (int) log2(bytes / PARALLEL_MIN_BYTES) + 1;
+	return Min(workers, max_parallel_workers_per_gather);
+}
+
+/* TotalSegments for a parallel Scan: the option, or by size, at least one per process. */
+static int
+scan_segments(MaipRelInfo *info, int workers)
+{
+	double		bytes = info->item_count * info->item_bytes;
+
+	if (info->topts->segments > 0)
+		return info->topts->segments;
+	return (int) Max(workers + 1, Min(ceil(bytes / SEGMENT_BYTES), 1000000.0));
+}
+
+/*
+ * A partial path for a Scan: the processes of a Gather claim DynamoDB
+ * segments in turn (scan.c), each reading its share of the pages.
+ */
+static void
+add_parallel_scan_path(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, MaipAccess *a)
+{
+	int			workers = parallel_workers(info);
+	double		divisor = workers + (parallel_leader_participation ? 1 : 0);
+	Cost		startup;
+	Cost		total;
+	ForeignPath *path;
+
+	if (workers <= 0 || !baserel->consider_parallel)
+		return;
+	cost_access(root, baserel, info, a, &startup, &total);
+	path = create_foreignscan_path(root, baserel, NULL, clamp_row_est(baserel->rows / divisor),
+								   startup, startup + (total - startup) / divisor,
+								   NIL, NULL, NULL,
+#if PG_VERSION_NUM >= 170000
+								   NIL,
+#endif
+								   list_make1(a));
+	path->path.parallel_aware = true;
+	path->path.parallel_safe = true;
+	path->path.parallel_workers = workers;
+	add_partial_path(baserel, (Path *) path);
+}
+
 void
 maipGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 {
@@ -365,6 +427,8 @@ maipGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 			add_access_path(root, baserel, info, a, baserel->rows, pathkeys, NULL);
 	}
 	add_parameterized_paths(root, baserel, info);
+	if (a->op == MAIP_SCAN)
+		add_parallel_scan_path(root, baserel, info, a);
 }
 
 /* The attnums (1-based) whose values the query needs, or all of them for a whole-row reference. */
@@ -539,6 +603,8 @@ maipGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	plan.limit = pushed_limit(root, baserel, a, best_path->path.pathkeys);
 	if (plan.limit == 0 || (page_size > 0 && page_size < plan.limit))
 		plan.limit = page_size;
+	plan.segments = best_path->path.parallel_aware
+		? scan_segments(info, best_path->path.parallel_workers) : 0;
 
 	/*
 	 * EvalPlanQual rechecks a row with the quals DynamoDB evaluated too: a

@@ -23,6 +23,7 @@
 #include "miscadmin.h"
 #include "nodes/execnodes.h"
 #include "nodes/nodeFuncs.h"
+#include "port/atomics.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
 #include "utils/builtins.h"
@@ -51,6 +52,16 @@ typedef struct ScanColumn
 	int			nparts;
 	MaipConverter conv;
 } ScanColumn;
+
+/*
+ * What the processes of a parallel scan share (in the DSM segment): the
+ * next segment to claim.  A process reads its segment to the end, then
+ * claims another, so a slow segment does not hold the others back.
+ */
+typedef struct MaipParallelScan
+{
+	pg_atomic_uint32 next_segment;
+} MaipParallelScan;
 
 typedef struct MaipScanState
 {
@@ -89,9 +100,10 @@ typedef struct MaipScanState
 	const cJSON *next_item;
 	int64		count_left;		/* rows still to emit from a Select COUNT page */
 
-	/* Scan: the segment read (ANALYZE samples every segment) */
+	/* Scan: the segment read (ANALYZE samples every segment; a parallel scan claims them) */
 	int			segment;
 	int			total_segments; /* 0: the whole table */
+	struct MaipParallelScan *shared;	/* parallel scan: the segment counter, or NULL */
 
 	/* for the error context while converting */
 	const cJSON *cur_item;
@@ -467,6 +479,8 @@ build_expressions(MaipScanState *st)
 		st->sent_values[i] = st->value_sent[i] ? st->value_avs[i] : NULL;
 }
 
+static void claim_segment(MaipScanState *st);
+
 /* A GetItem/BatchGetItem key: the partition key's AttributeValue, and the sort key's. */
 static char *
 key_object(MaipScanState *st, const char *hash_av)
@@ -534,6 +548,8 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 		st->no_match = true;
 	if (!st->no_match)
 		build_expressions(st);
+	if (st->shared && !st->no_match)
+		claim_segment(st);
 	st->prepared = true;
 	MemoryContextSwitchTo(oldcxt);
 }
@@ -620,6 +636,23 @@ requeue_unprocessed(MaipScanState *st, List *unprocessed)
 	}
 }
 
+/*
+ * A parallel scan's next segment for this process; done when none is
+ * left.  The paging token starts afresh.
+ */
+static void
+claim_segment(MaipScanState *st)
+{
+	uint32		next = pg_atomic_fetch_add_u32(&st->shared->next_segment, 1);
+
+	st->total_segments = st->plan->segments;
+	st->segment = (int) next;
+	st->done = next >= (uint32) st->plan->segments;
+	if (st->start_key)
+		pfree(st->start_key);
+	st->start_key = NULL;
+}
+
 /* After a Scan or Query page: where the next one starts, or on to the next key. */
 static void
 advance(MaipScanState *st, const char *last_key)
@@ -632,6 +665,8 @@ advance(MaipScanState *st, const char *last_key)
 	{
 		if (st->plan->op == MAIP_MULTIQUERY)
 			st->key_pos++;		/* this partition is done: on to the next key */
+		else if (st->shared)
+			claim_segment(st);	/* this segment is done: on to another */
 		else
 			st->done = true;
 	}
@@ -865,6 +900,8 @@ maipExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	ExplainPropertyText("DynamoDB Table", st->plan->table, es);
 	if (st->plan->index_name)
 		ExplainPropertyText("DynamoDB Index", st->plan->index_name, es);
+	if (st->plan->segments > 0)
+		ExplainPropertyInteger("DynamoDB Segments", NULL, st->plan->segments, es);
 	if (es->verbose)
 	{
 		if (st->plan->key_condition)
@@ -1013,4 +1050,44 @@ maipAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func, BlockNum
 	*func = acquire_sample_rows;
 	*totalpages = 1;
 	return true;
+}
+
+/* ---------- parallel scan ---------- */
+
+/* Only a Scan path is partial (planner.c); the others may run in a worker whole. */
+bool
+maipIsForeignScanParallelSafe(PlannerInfo *root, RelOptInfo *rel, RangeTblEntry *rte)
+{
+	return true;
+}
+
+Size
+maipEstimateDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt)
+{
+	return sizeof(MaipParallelScan);
+}
+
+void
+maipInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt, void *coordinate)
+{
+	MaipScanState *st = node->fdw_state;
+	MaipParallelScan *shared = coordinate;
+
+	pg_atomic_init_u32(&shared->next_segment, 0);
+	st->shared = shared;
+}
+
+/* A rescan under Gather: every segment is unclaimed again. */
+void
+maipReInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt, void *coordinate)
+{
+	pg_atomic_write_u32(&((MaipParallelScan *) coordinate)->next_segment, 0);
+}
+
+void
+maipInitializeWorkerForeignScan(ForeignScanState *node, shm_toc *toc, void *coordinate)
+{
+	MaipScanState *st = node->fdw_state;
+
+	st->shared = coordinate;
 }

@@ -17,5 +17,13 @@ extern void maipEndForeignScan(ForeignScanState *node);
 extern void maipExplainForeignScan(ForeignScanState *node, ExplainState *es);
 extern bool maipAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func,
 									BlockNumber *totalpages);
+extern bool maipIsForeignScanParallelSafe(PlannerInfo *root, RelOptInfo *rel, RangeTblEntry *rte);
+extern Size maipEstimateDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt);
+extern void maipInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt,
+										 void *coordinate);
+extern void maipReInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt,
+										   void *coordinate);
+extern void maipInitializeWorkerForeignScan(ForeignScanState *node, shm_toc *toc,
+											void *coordinate);
 
 #endif							/* MAIP_SCAN_H */

@@ -80,7 +80,8 @@ maip_scan_plan_serialize(const MaipScanPlan *p)
 
 	return lappend(list_make4(what, exprs, keys,
 							  list_make3(p->projection, p->retrieved, p->key_attrs)),
-				   list_make2(makeInteger(p->flags), makeInteger(p->limit)));
+				   list_make3(makeInteger(p->flags), makeInteger(p->limit),
+							  makeInteger(p->segments)));
 }
 
 MaipScanPlan *
@@ -126,5 +127,6 @@ maip_scan_plan_deserialize(List *fdw_private)
 	p->key_attrs = lthird(columns);
 	p->flags = intVal(linitial(options));
 	p->limit = intVal(lsecond(options));
+	p->segments = intVal(lthird(options));
 	return p;
 }

@@ -62,6 +62,8 @@ typedef struct MaipScanPlan
 	List	   *key_attrs;		/* String: partition key, sort key (for messages) */
 	int			flags;			/* MAIP_FLAG_* */
 	int			limit;			/* DynamoDB Limit per request, 0 for none */
+	int			segments;		/* parallel Scan: TotalSegments, claimed by the
+								 * processes in turn; 0 when not parallel */
 } MaipScanPlan;
 
 extern List *maip_scan_plan_serialize(const MaipScanPlan *plan);

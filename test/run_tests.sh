@@ -29,7 +29,7 @@ STATE=${MAIP_TEST_STATE:-/tmp/maip_fdw_test}
 PASSED=${MAIP_TEST_PRIOR_PASSED:-0}
 FAILED=${MAIP_TEST_PRIOR_FAILED:-0}
 STACK_UP=0
-DYNALITE_TESTS=${MAIP_TEST_DYNALITE_TESTS:-init types scan edges security}
+DYNALITE_TESTS=${MAIP_TEST_DYNALITE_TESTS:-init types scan edges parallel security}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/maip_fdw_run.XXXXXX")
 
 stack_down() {
