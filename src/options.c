@@ -68,6 +68,7 @@ static void check_secret(DefElem *def);
 static void check_table_name(DefElem *def);
 static void check_page_size(DefElem *def);
 static void check_segments(DefElem *def);
+static void check_read_rate(DefElem *def);
 static void check_part(DefElem *def);
 
 static const MaipOption valid_options[] = {
@@ -81,12 +82,14 @@ static const MaipOption valid_options[] = {
 	{"ca_file", ForeignServerRelationId, check_nonempty, true},
 	{"allow_insecure_http", ForeignServerRelationId, check_bool, true},
 	{"consistent_read", ForeignServerRelationId, check_bool, false},
+	{"read_rate_limit", ForeignServerRelationId, check_read_rate, false},
 	{"access_key_id", UserMappingRelationId, check_access_key, false},
 	{"secret_access_key", UserMappingRelationId, check_secret, false},
 	{"session_token", UserMappingRelationId, check_secret, false},
 	{"table", ForeignTableRelationId, check_table_name, false},
 	{"page_size", ForeignTableRelationId, check_page_size, false},
 	{"segments", ForeignTableRelationId, check_segments, false},
+	{"read_rate_limit", ForeignTableRelationId, check_read_rate, false},
 	{"consistent_read", ForeignTableRelationId, check_bool, false},
 	{"attribute", AttributeRelationId, check_nonempty, false},
 	{"item", AttributeRelationId, check_bool, false},
@@ -731,6 +734,20 @@ check_segments(DefElem *def)
 		invalid_value(def, "Give a number of segments from 1 to 1000000.");
 }
 
+/* Read capacity units per second: a whole number, 1 or more. */
+static void
+check_read_rate(DefElem *def)
+{
+	const char *s = defGetString(def);
+	char	   *end;
+	long		v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < 1 || v > 100000000)
+		invalid_value(def, "Give read capacity units per second, from 1 to 100000000.");
+}
+
 /* A composite key has a handful of parts, never hundreds. */
 static void
 check_part(DefElem *def)
@@ -821,6 +838,8 @@ maip_get_table_options(Oid foreigntableid)
 
 		if (strcmp(def->defname, "consistent_read") == 0)
 			opts->consistent_read = defGetBoolean(def);
+		else if (strcmp(def->defname, "read_rate_limit") == 0)
+			opts->read_rate_limit = atoi(defGetString(def));
 	}
 	foreach(lc, ft->options)
 	{
@@ -832,6 +851,8 @@ maip_get_table_options(Oid foreigntableid)
 			opts->page_size = atoi(defGetString(def));
 		else if (strcmp(def->defname, "segments") == 0)
 			opts->segments = atoi(defGetString(def));
+		else if (strcmp(def->defname, "read_rate_limit") == 0)
+			opts->read_rate_limit = atoi(defGetString(def));
 		else if (strcmp(def->defname, "consistent_read") == 0)
 			opts->consistent_read = defGetBoolean(def);
 	}

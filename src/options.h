@@ -40,6 +40,8 @@ typedef struct MaipTableOptions
 	char	   *table;				/* DynamoDB table name */
 	int			page_size;			/* Limit per Scan request, 0 = let DynamoDB decide (1 MB) */
 	int			segments;			/* parallel-scan segments, 0 = from the table's size */
+	int			read_rate_limit;	/* read capacity units per second for Scans and
+									 * Queries (table, else server), 0 = no cap */
 	bool		consistent_read;	/* table option, else the server's, else false */
 } MaipTableOptions;
 

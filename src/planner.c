@@ -605,6 +605,7 @@ maipGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 		plan.limit = page_size;
 	plan.segments = best_path->path.parallel_aware
 		? scan_segments(info, best_path->path.parallel_workers) : 0;
+	plan.read_rate = info->topts->read_rate_limit;
 
 	/*
 	 * EvalPlanQual rechecks a row with the quals DynamoDB evaluated too: a

@@ -792,6 +792,13 @@ maip_call_unless_denied(MaipClient *client, const char *operation,
 	return maip_call_unless(client, operation, body, &info, ERRCODE_INSUFFICIENT_PRIVILEGE);
 }
 
+/* Sleep ms milliseconds (a paced read); query cancel ends the sleep. */
+void
+maip_sleep_ms(long ms)
+{
+	maip_http_sleep_ms(ms);
+}
+
 /*
  * Sleep before another attempt (attempt 1, 2, ...): full jitter over an
  * exponential ceiling, the same policy as the retry loop above; query

@@ -78,5 +78,6 @@ extern char *maip_printable(const char *s);
 extern cJSON *maip_call_unless_denied(MaipClient *client, const char *operation,
 									  const StringInfo body, const char *table);
 extern void maip_backoff_sleep(int attempt);
+extern void maip_sleep_ms(long ms);
 
 #endif							/* MAIP_REQUEST_H */

@@ -31,6 +31,7 @@
 #include "utils/numeric.h"
 #include "utils/ruleutils.h"
 #include "utils/rel.h"
+#include "utils/timestamp.h"
 
 #include "convert.h"
 #include "dynamo.h"
@@ -61,6 +62,8 @@ typedef struct ScanColumn
 typedef struct MaipParallelScan
 {
 	pg_atomic_uint32 next_segment;
+	pg_atomic_uint64 consumed_milli;	/* read capacity used by all, in 1/1000 units */
+	TimestampTz started;		/* when the scan began: the read-rate budget's start */
 } MaipParallelScan;
 
 typedef struct MaipScanState
@@ -104,6 +107,10 @@ typedef struct MaipScanState
 	int			segment;
 	int			total_segments; /* 0: the whole table */
 	struct MaipParallelScan *shared;	/* parallel scan: the segment counter, or NULL */
+
+	/* read_rate_limit: capacity used since started (shared's, in a parallel scan) */
+	TimestampTz paced_since;
+	double		paced_units;
 
 	/* for the error context while converting */
 	const cJSON *cur_item;
@@ -550,6 +557,8 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 		build_expressions(st);
 	if (st->shared && !st->no_match)
 		claim_segment(st);
+	st->paced_since = GetCurrentTimestamp();
+	st->paced_units = 0;
 	st->prepared = true;
 	MemoryContextSwitchTo(oldcxt);
 }
@@ -672,6 +681,37 @@ advance(MaipScanState *st, const char *last_key)
 	}
 }
 
+/*
+ * read_rate_limit: after a page, wait until the capacity used so far
+ * (by every process of a parallel scan together) fits the rate since the
+ * scan began.  DynamoDB reports what each page consumed; the wait is a
+ * sleep that query cancel and statement_timeout end.
+ */
+static void
+pace_reads(MaipScanState *st, double consumed)
+{
+	double		used;
+	TimestampTz since;
+	long		wait_ms;
+
+	if (st->plan->read_rate <= 0 || st->plan->op == MAIP_GETITEM || st->plan->op == MAIP_BATCHGET)
+		return;
+	if (st->shared)
+	{
+		used = (pg_atomic_add_fetch_u64(&st->shared->consumed_milli, (uint64) (consumed * 1000)) / 1000.0);
+		since = st->shared->started;
+	}
+	else
+	{
+		used = (st->paced_units += consumed);
+		since = st->paced_since;
+	}
+	wait_ms = (long) (used * 1000.0 / st->plan->read_rate) -
+		(long) ((GetCurrentTimestamp() - since) / 1000);
+	if (wait_ms > 0)
+		maip_sleep_ms(wait_ms);
+}
+
 /* Ask for the next page; leaves next_item / count_left set from it. */
 static void
 fetch_page(MaipScanState *st)
@@ -703,6 +743,7 @@ fetch_page(MaipScanState *st)
 	st->pages++;
 	st->scanned += page.scanned;
 	st->consumed_rcu += page.consumed;
+	pace_reads(st, page.consumed);
 	st->next_item = page.items;
 	st->count_left = page.count;
 	MemoryContextSwitchTo(oldcxt);
@@ -929,6 +970,8 @@ maipExplainForeignScan(ForeignScanState *node, ExplainState *es)
 			ExplainPropertyInteger("DynamoDB Limit", NULL, st->plan->limit, es);
 		if (st->plan->flags & MAIP_FLAG_CONSISTENT)
 			ExplainPropertyText("DynamoDB Consistent Read", "true", es);
+		if (st->plan->read_rate > 0)
+			ExplainPropertyInteger("DynamoDB Read Rate Limit", "units/s", st->plan->read_rate, es);
 	}
 	if (es->analyze && st->client)
 	{
@@ -1074,6 +1117,8 @@ maipInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt, void
 	MaipParallelScan *shared = coordinate;
 
 	pg_atomic_init_u32(&shared->next_segment, 0);
+	pg_atomic_init_u64(&shared->consumed_milli, 0);
+	shared->started = GetCurrentTimestamp();
 	st->shared = shared;
 }
 
@@ -1081,7 +1126,11 @@ maipInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt, void
 void
 maipReInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt, void *coordinate)
 {
-	pg_atomic_write_u32(&((MaipParallelScan *) coordinate)->next_segment, 0);
+	MaipParallelScan *shared = coordinate;
+
+	pg_atomic_write_u32(&shared->next_segment, 0);
+	pg_atomic_write_u64(&shared->consumed_milli, 0);
+	shared->started = GetCurrentTimestamp();
 }
 
 void

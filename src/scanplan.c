@@ -80,8 +80,8 @@ maip_scan_plan_serialize(const MaipScanPlan *p)
 
 	return lappend(list_make4(what, exprs, keys,
 							  list_make3(p->projection, p->retrieved, p->key_attrs)),
-				   list_make3(makeInteger(p->flags), makeInteger(p->limit),
-							  makeInteger(p->segments)));
+				   list_make4(makeInteger(p->flags), makeInteger(p->limit),
+							  makeInteger(p->segments), makeInteger(p->read_rate)));
 }
 
 MaipScanPlan *
@@ -128,5 +128,6 @@ maip_scan_plan_deserialize(List *fdw_private)
 	p->flags = intVal(linitial(options));
 	p->limit = intVal(lsecond(options));
 	p->segments = intVal(lthird(options));
+	p->read_rate = intVal(lfourth(options));
 	return p;
 }

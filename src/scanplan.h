@@ -64,6 +64,8 @@ typedef struct MaipScanPlan
 	int			limit;			/* DynamoDB Limit per request, 0 for none */
 	int			segments;		/* parallel Scan: TotalSegments, claimed by the
 								 * processes in turn; 0 when not parallel */
+	int			read_rate;		/* Scan/Query: read capacity units per second for
+								 * all processes together, 0 for no cap */
 } MaipScanPlan;
 
 extern List *maip_scan_plan_serialize(const MaipScanPlan *plan);
