@@ -63,13 +63,13 @@ RESET enable_material;
 \getenv faultproxy MAIP_TEST_FAULTPROXY
 \getenv access_key MAIP_TEST_ACCESS_KEY
 \getenv secret_key MAIP_TEST_SECRET_KEY
-CREATE SERVER maip_faulty FOREIGN DATA WRAPPER maip_fdw
+CREATE SERVER maip_par_faulty FOREIGN DATA WRAPPER maip_fdw
   OPTIONS (region 'us-east-1', endpoint :'faultproxy', max_retries '8');
-CREATE USER MAPPING FOR CURRENT_USER SERVER maip_faulty
+CREATE USER MAPPING FOR CURRENT_USER SERVER maip_par_faulty
   OPTIONS (access_key_id :'access_key', secret_access_key :'secret_key');
 CREATE FOREIGN TABLE ma_faulty (merchant_id text OPTIONS (attribute 'merchantId'),
                                 sk text OPTIONS (attribute 'eventType#timestamp'))
-  SERVER maip_faulty OPTIONS (table 'maip-dev-merchant-analytics', segments '4', page_size '200');
+  SERVER maip_par_faulty OPTIONS (table 'maip-dev-merchant-analytics', segments '4', page_size '200');
 \! curl -sS -f -o /dev/null -d '{"throttle":0.15,"error5xx":0.05,"seed":7,"ops":["Scan"]}' "$MAIP_TEST_FAULTPROXY/__fault"
 EXPLAIN (COSTS OFF) SELECT merchant_id, sk FROM ma_faulty;
 SELECT mismatches('SELECT merchant_id, sk FROM ma_faulty', 'SELECT merchant_id, sk FROM local_ma');
@@ -83,3 +83,4 @@ EXPLAIN (COSTS OFF) SELECT * FROM ma WHERE merchant_id = 'merch-01';
 ALTER FOREIGN TABLE ma OPTIONS (DROP segments);
 EXPLAIN (COSTS OFF) SELECT merchant_id, sk FROM ma;
 ALTER FOREIGN TABLE ma OPTIONS (ADD segments '0');
+DROP SERVER maip_par_faulty CASCADE;
