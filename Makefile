@@ -14,7 +14,7 @@ EXTENSION = maip_fdw
 DATA = sql/maip_fdw--0.1.sql
 PGFILEDESC = "maip_fdw - foreign data wrapper for Amazon DynamoDB"
 
-REGRESS = init types scan errors pushdown edges cache security
+REGRESS = init types scan errors pushdown edges cache credentials security
 # control-plane tests
 REGRESS += import admin faults
 REGRESS_OPTS = --inputdir=.
