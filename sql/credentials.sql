@@ -96,6 +96,15 @@ SELECT state, detail_starts IS NOT NULL AS aws_error_in_detail FROM error_of('SE
 ALTER USER MAPPING FOR CURRENT_USER SERVER prod OPTIONS (SET secret_access_key :'secret_key');
 SELECT count(*) FROM products;
 
+-- A superuser's mapping without keys: the server process's own identity
+-- (the test stack gives it the test user's keys in AWS_ACCESS_KEY_ID) is
+-- the base, and whoami says so
+ALTER USER MAPPING FOR CURRENT_USER SERVER prod OPTIONS (DROP access_key_id, DROP secret_access_key);
+SELECT split_part(arn, '/', 2) AS role, source FROM maip_fdw.whoami('prod');
+ALTER USER MAPPING FOR CURRENT_USER SERVER prod
+  OPTIONS (ADD access_key_id :'access_key', ADD secret_access_key :'secret_key');
+SELECT source FROM maip_fdw.whoami('prod');
+
 -- Neither keys nor temporary credentials in EXPLAIN
 CREATE FUNCTION plan_text(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
