@@ -49,6 +49,16 @@ CREATE FOREIGN TABLE products (product_id text OPTIONS (attribute 'productId'))
 SELECT count(*) FROM products;
 SELECT account, arn, user_id LIKE '%:maip-regress' AS session_in_user_id, source
   FROM maip_fdw.whoami('prod');
+-- the temporary credentials are cached: one AssumeRole (logged at DEBUG1)
+-- after a change, none for the next queries
+ALTER SERVER prod OPTIONS (SET duration '1800');
+\set VERBOSITY terse
+SET client_min_messages = debug1;
+SELECT count(*) FROM products;
+SELECT count(*) FROM products;
+SELECT source FROM maip_fdw.whoami('prod');
+RESET client_min_messages;
+\set VERBOSITY default
 
 -- The role's own policy applies, so the role's credentials are in use:
 -- the test user may Scan, maip-test-no-scan may not.  ALTER SERVER drops

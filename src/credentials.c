@@ -424,6 +424,13 @@ assumed_role_credentials(ForeignServer *server, const MaipServerOptions *sopts, 
 	e->expiration = temp->expiration;
 	e->renew_at = temp->expiration - RENEW_AHEAD_SECONDS -
 		(time_t) pg_prng_uint64_range(&pg_global_prng_state, 0, RENEW_JITTER_SECONDS);
+
+	/* so that a log at DEBUG1 shows each (re)newal, and the cache at work */
+	ereport(DEBUG1,
+			(errmsg_internal("maip_fdw: assumed role \"%s\" for server \"%s\" with credentials from the %s",
+							 role_arn, server->servername, base->source),
+			 errdetail_internal("Valid for %ld s; renewed from %ld s before expiry.",
+								(long) (e->expiration - now), (long) (e->expiration - e->renew_at))));
 	return creds;
 }
 
