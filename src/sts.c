@@ -34,7 +34,7 @@
 #include "sts.h"
 
 #define STS_VERSION "2011-06-15"
-#define STS_MAX_VALUE 8192		/* longest value we accept (session tokens ~2 KB) */
+#define STS_MAX_VALUE 65536	/* longest value we accept: AWS sets no maximum for session tokens (a few KB today) */
 
 /* ---------- role ARNs and other values ---------- */
 
