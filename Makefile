@@ -7,13 +7,14 @@ OBJS = maip_fdw.o \
        src/request.o src/tabledesc.o src/convert.o src/json.o src/values.o src/expr.o src/scanplan.o src/deparse.o src/planner.o src/scan.o src/wire.o
 # control plane (DBA functions, IMPORT FOREIGN SCHEMA)
 OBJS += src/names.o src/dynamo.o \
-        src/admin_common.o src/admin_tables.o src/admin_backups.o src/admin_replicas.o src/import.o
+        src/admin_common.o src/admin_tables.o src/admin_backups.o src/admin_replicas.o src/import.o \
+        src/sts.o src/admin_identity.o
 
 EXTENSION = maip_fdw
 DATA = sql/maip_fdw--0.1.sql
 PGFILEDESC = "maip_fdw - foreign data wrapper for Amazon DynamoDB"
 
-REGRESS = init types scan errors pushdown edges cache parallel ratelimit security
+REGRESS = init types scan errors pushdown edges cache parallel ratelimit credentials security
 # control-plane tests
 REGRESS += import admin faults
 REGRESS_OPTS = --inputdir=.

@@ -51,6 +51,13 @@ CREATE TYPE continuous_backups_state AS (
   recovery_period_days integer
 );
 
+-- Which AWS identity this session's requests to a server are signed as,
+-- and which credential source gave it (STS GetCallerIdentity).
+CREATE FUNCTION whoami(server text DEFAULT NULL)
+RETURNS TABLE (account text, arn text, user_id text, source text)
+AS 'MODULE_PATHNAME', 'maip_admin_whoami'
+LANGUAGE C VOLATILE;
+
 CREATE FUNCTION list_tables(env text DEFAULT NULL, server text DEFAULT NULL)
 RETURNS TABLE (table_name text, short_name text)
 AS 'MODULE_PATHNAME', 'maip_admin_list_tables'

@@ -12,6 +12,17 @@
  * ambient_credentials 'true' on the server (the validator lets only a
  * superuser set that option).  Secrets never go into error messages, and
  * no key with a control character goes into a header, whatever its source.
+ *
+ * Assumed roles: when the user mapping or the server names a role_arn, the
+ * keys found above (the base credentials) only sign an STS AssumeRole
+ * call, and requests are signed with the temporary credentials it returns.
+ * The privilege rule is unchanged: the base credentials of a non-superuser
+ * are their own mapping's keys unless a superuser set ambient_credentials.
+ * Temporary credentials are cached per backend per (server, user), renewed
+ * five minutes (plus up to a minute of jitter, so that backends do not all
+ * renew at once) before their Expiration and never used after it; any
+ * change to a server or user mapping (syscache callbacks) drops the cache,
+ * and the secrets in it are zeroed before the memory is given back.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -19,11 +30,20 @@
 #include <sys/stat.h>
 
 #include "commands/defrem.h"
+#include "common/pg_prng.h"
 #include "miscadmin.h"
 #include "storage/fd.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
 
 #include "credentials.h"
+#include "sts.h"
+
+#define RENEW_AHEAD_SECONDS 300
+#define RENEW_JITTER_SECONDS 60
 
 static char *
 nonempty_env(const char *name)
@@ -167,10 +187,11 @@ checked(MaipCredentials *creds, const char *servername)
 	return creds;
 }
 
-MaipCredentials *
-maip_get_credentials(ForeignServer *server, const MaipServerOptions *sopts, Oid userid)
+/* The base credentials: the mapping's keys, or (where allowed) the ambient ones. */
+static MaipCredentials *
+base_credentials(ForeignServer *server, const MaipServerOptions *sopts, Oid userid,
+				 UserMapping *um)
 {
-	UserMapping *um = GetUserMapping(userid, server->serverid);
 	MaipCredentials *creds = palloc0(sizeof(MaipCredentials));
 	ListCell   *lc;
 
@@ -213,4 +234,213 @@ maip_get_credentials(ForeignServer *server, const MaipServerOptions *sopts, Oid 
 				 errdetail("The user mapping gives none, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set for the server process, and no shared credentials file profile was found."),
 				 errhint("Add access_key_id and secret_access_key to the user mapping.")));
 	return checked(creds, server->servername);
+}
+
+/* ---------- assumed roles ---------- */
+
+typedef struct RoleCacheKey
+{
+	Oid			serverid;
+	Oid			userid;
+} RoleCacheKey;
+
+typedef struct RoleCacheEntry
+{
+	RoleCacheKey key;
+	char	   *access_key_id;	/* in role_cache_cxt */
+	char	   *secret_access_key;
+	char	   *session_token;
+	const char *source;			/* a string constant */
+	time_t		expiration;
+	time_t		renew_at;
+} RoleCacheEntry;
+
+static HTAB *role_cache = NULL;
+static MemoryContext role_cache_cxt = NULL;
+static bool role_cache_stale = false;
+
+/* A server or user mapping changed: only a flag here, see table_desc_invalidate. */
+static void
+role_cache_invalidate(Datum arg, int cacheid, uint32 hashvalue)
+{
+	role_cache_stale = true;
+}
+
+static void
+zero_string(char *s)
+{
+	if (s)
+		explicit_bzero(s, strlen(s));
+}
+
+static void
+forget_entry(RoleCacheEntry *e)
+{
+	zero_string(e->secret_access_key);
+	zero_string(e->session_token);
+	e->access_key_id = e->secret_access_key = e->session_token = NULL;
+}
+
+static void
+role_cache_reset(void)
+{
+	HASHCTL		ctl;
+
+	if (role_cache_cxt == NULL)
+	{
+		role_cache_cxt = AllocSetContextCreate(CacheMemoryContext, "maip_fdw assumed roles",
+											   ALLOCSET_SMALL_SIZES);
+		CacheRegisterSyscacheCallback(FOREIGNSERVEROID, role_cache_invalidate, (Datum) 0);
+		CacheRegisterSyscacheCallback(USERMAPPINGOID, role_cache_invalidate, (Datum) 0);
+	}
+	else
+	{
+		HASH_SEQ_STATUS seq;
+		RoleCacheEntry *e;
+
+		if (role_cache)
+		{
+			hash_seq_init(&seq, role_cache);
+			while ((e = hash_seq_search(&seq)) != NULL)
+				forget_entry(e);
+		}
+		MemoryContextReset(role_cache_cxt);
+	}
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(RoleCacheKey);
+	ctl.entrysize = sizeof(RoleCacheEntry);
+	ctl.hcxt = role_cache_cxt;
+	role_cache = hash_create("maip_fdw assumed roles", 16, &ctl,
+							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	role_cache_stale = false;
+}
+
+/* The option's value in the user mapping, else in the server, else NULL. */
+static const char *
+role_option(const UserMapping *um, const ForeignServer *server, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, um->options)
+		if (strcmp(lfirst_node(DefElem, lc)->defname, name) == 0)
+			return defGetString(lfirst_node(DefElem, lc));
+	foreach(lc, server->options)
+		if (strcmp(lfirst_node(DefElem, lc)->defname, name) == 0)
+			return defGetString(lfirst_node(DefElem, lc));
+	return NULL;
+}
+
+/*
+ * "maip_fdw-<user>": CloudTrail then shows which PostgreSQL user assumed
+ * the role.  Characters STS does not allow in a session name become '_'.
+ */
+static char *
+default_session_name(Oid userid)
+{
+	char	   *name = psprintf("maip_fdw-%s", GetUserNameFromId(userid, false));
+
+	for (char *p = name; *p; p++)
+		if (!isalnum((unsigned char) *p) && strchr("_+=,.@-", *p) == NULL)
+			*p = '_';
+	if (strlen(name) > 64)
+		name[64] = '\0';
+	return name;
+}
+
+static const char *
+assumed_source(const char *base_source)
+{
+	if (strcmp(base_source, "user mapping") == 0)
+		return "assumed role via user mapping";
+	if (strcmp(base_source, "environment") == 0)
+		return "assumed role via environment";
+	return "assumed role via shared credentials file";
+}
+
+static MaipCredentials *
+assumed_role_credentials(ForeignServer *server, const MaipServerOptions *sopts, Oid userid,
+						 UserMapping *um, const char *role_arn)
+{
+	RoleCacheKey key;
+	RoleCacheEntry *e;
+	bool		found;
+	time_t		now = time(NULL);
+	MaipCredentials *base;
+	MaipAssumeRoleParams params;
+	MaipStsCredentials *temp;
+	MaipCredentials *creds;
+	const char *duration;
+
+	if (role_cache == NULL || role_cache_stale)
+		role_cache_reset();
+	memset(&key, 0, sizeof(key));
+	key.serverid = server->serverid;
+	key.userid = userid;
+	e = hash_search(role_cache, &key, HASH_FIND, NULL);
+	if (e && e->access_key_id && now < e->renew_at && now < e->expiration)
+	{
+		creds = palloc0(sizeof(MaipCredentials));
+		creds->access_key_id = pstrdup(e->access_key_id);
+		creds->secret_access_key = pstrdup(e->secret_access_key);
+		creds->session_token = pstrdup(e->session_token);
+		creds->source = e->source;
+		return creds;
+	}
+
+	/* the privilege rule for the base credentials is base_credentials' */
+	base = base_credentials(server, sopts, userid, um);
+	params.role_arn = role_arn;
+	params.external_id = role_option(um, server, "external_id");
+	params.role_session_name = role_option(um, server, "role_session_name");
+	if (params.role_session_name == NULL)
+		params.role_session_name = default_session_name(userid);
+	duration = role_option(um, server, "duration");
+	params.duration_seconds = duration ? atoi(duration) : 0;
+	temp = maip_sts_assume_role(maip_sts_target(server, sopts), base, &params);
+
+	creds = palloc0(sizeof(MaipCredentials));
+	creds->access_key_id = temp->access_key_id;
+	creds->secret_access_key = temp->secret_access_key;
+	creds->session_token = temp->session_token;
+	creds->source = assumed_source(base->source);
+	checked(creds, server->servername);
+	if (temp->expiration <= now)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("AWS STS returned credentials for role \"%s\" that have already expired",
+						role_arn),
+				 errhint("Check the clock of the database server.")));
+
+	/* a sinval message may have arrived during the call: start afresh then */
+	if (role_cache_stale)
+		role_cache_reset();
+	e = hash_search(role_cache, &key, HASH_ENTER, &found);
+	if (found)
+		forget_entry(e);
+	e->access_key_id = MemoryContextStrdup(role_cache_cxt, creds->access_key_id);
+	e->secret_access_key = MemoryContextStrdup(role_cache_cxt, creds->secret_access_key);
+	e->session_token = MemoryContextStrdup(role_cache_cxt, creds->session_token);
+	e->source = creds->source;
+	e->expiration = temp->expiration;
+	e->renew_at = temp->expiration - RENEW_AHEAD_SECONDS -
+		(time_t) pg_prng_uint64_range(&pg_global_prng_state, 0, RENEW_JITTER_SECONDS);
+
+	/* so that a log at DEBUG1 shows each (re)newal, and the cache at work */
+	ereport(DEBUG1,
+			(errmsg_internal("maip_fdw: assumed role \"%s\" for server \"%s\" with credentials from the %s",
+							 role_arn, server->servername, base->source),
+			 errdetail_internal("Valid for %ld s; renewed from %ld s before expiry.",
+								(long) (e->expiration - now), (long) (e->expiration - e->renew_at))));
+	return creds;
+}
+
+MaipCredentials *
+maip_get_credentials(ForeignServer *server, const MaipServerOptions *sopts, Oid userid)
+{
+	UserMapping *um = GetUserMapping(userid, server->serverid);
+	const char *role_arn = role_option(um, server, "role_arn");
+
+	if (role_arn)
+		return assumed_role_credentials(server, sopts, userid, um, role_arn);
+	return base_credentials(server, sopts, userid, um);
 }

@@ -42,6 +42,7 @@
 
 #include "names.h"
 #include "options.h"
+#include "sts.h"
 
 /* the wrapper's validator (maip_fdw.c): identifies maip_fdw wrappers */
 extern PGDLLEXPORT Datum maip_fdw_validator(PG_FUNCTION_ARGS);
@@ -70,6 +71,10 @@ static void check_page_size(DefElem *def);
 static void check_segments(DefElem *def);
 static void check_read_rate(DefElem *def);
 static void check_part(DefElem *def);
+static void check_role_arn(DefElem *def);
+static void check_session_name(DefElem *def);
+static void check_external_id(DefElem *def);
+static void check_duration(DefElem *def);
 
 static const MaipOption valid_options[] = {
 	{"endpoint", ForeignServerRelationId, check_endpoint, false},
@@ -83,6 +88,16 @@ static const MaipOption valid_options[] = {
 	{"allow_insecure_http", ForeignServerRelationId, check_bool, true},
 	{"consistent_read", ForeignServerRelationId, check_bool, false},
 	{"read_rate_limit", ForeignServerRelationId, check_read_rate, false},
+	/* assumed roles: the server's default, a user mapping's own */
+	{"role_arn", ForeignServerRelationId, check_role_arn, false},
+	{"external_id", ForeignServerRelationId, check_external_id, false},
+	{"role_session_name", ForeignServerRelationId, check_session_name, false},
+	{"duration", ForeignServerRelationId, check_duration, false},
+	{"sts_endpoint", ForeignServerRelationId, check_endpoint, false},
+	{"role_arn", UserMappingRelationId, check_role_arn, false},
+	{"external_id", UserMappingRelationId, check_external_id, false},
+	{"role_session_name", UserMappingRelationId, check_session_name, false},
+	{"duration", UserMappingRelationId, check_duration, false},
 	{"access_key_id", UserMappingRelationId, check_access_key, false},
 	{"secret_access_key", UserMappingRelationId, check_secret, false},
 	{"session_token", UserMappingRelationId, check_secret, false},
@@ -158,6 +173,13 @@ region_partition(const char *region)
 	return part;
 }
 
+/* The regional endpoint STS has for a region. */
+char *
+maip_default_sts_endpoint(const char *region)
+{
+	return psprintf("https://sts.%s.%s", region, region_partition(region)->dns_suffix);
+}
+
 /* The regional endpoint DynamoDB has for a region (valid or not). */
 char *
 maip_default_endpoint(const char *region)
@@ -174,20 +196,26 @@ maip_default_endpoint(const char *region)
  * hosts, API gateways and load balancers there belong to other accounts.
  */
 static bool
-host_matches_aws(const char *host)
+host_matches_aws(const char *host, const char *service)
 {
 	const char *rest;
 	const char *dot;
 	char	   *region;
 	const AwsPartition *part;
 	bool		ok;
+	size_t		slen = strlen(service);
 
-	if (strncmp(host, "dynamodb.", 9) == 0)
-		rest = host + 9;
-	else if (strncmp(host, "dynamodb-fips.", 14) == 0)
-		rest = host + 14;
+	if (strncmp(host, service, slen) != 0)
+		return false;
+	if (strncmp(host + slen, ".", 1) == 0)
+		rest = host + slen + 1;
+	else if (strncmp(host + slen, "-fips.", 6) == 0)
+		rest = host + slen + 6;
 	else
 		return false;
+	/* STS's global endpoint, sts.amazonaws.com */
+	if (strcmp(service, "sts") == 0 && strcmp(rest, "amazonaws.com") == 0)
+		return true;
 	if ((dot = strchr(rest, '.')) == NULL)
 		return false;
 	region = pnstrdup(rest, dot - rest);
@@ -202,16 +230,16 @@ host_matches_aws(const char *host)
 	return ok;
 }
 
-/* An AWS DynamoDB endpoint: https, a dynamodb host of AWS, default port, no user info. */
+/* An AWS endpoint of the service: https, its host at AWS, default port, no user info. */
 static bool
-endpoint_is_aws(const char *url)
+endpoint_is_aws(const char *url, const char *service)
 {
 	char	   *scheme, *host, *port;
 	bool		userinfo;
 
 	return endpoint_parts(url, &scheme, &host, &port, &userinfo) &&
 		pg_strcasecmp(scheme, "https") == 0 && !userinfo &&
-		(port == NULL || strcmp(port, "443") == 0) && host_matches_aws(host);
+		(port == NULL || strcmp(port, "443") == 0) && host_matches_aws(host, service);
 }
 
 static bool
@@ -280,8 +308,9 @@ maip_endpoint_is_loopback(const char *url)
  * database server at internal services (SSRF): only AWS endpoints and
  * those a superuser listed in maip_fdw.allowed_endpoints are theirs.
  */
-void
-maip_check_endpoint_allowed(const char *url, Oid owner, bool allow_insecure_http)
+static void
+check_service_endpoint_allowed(const char *url, Oid owner, bool allow_insecure_http,
+							   const char *service, const char *option, const char *example)
 {
 	char	   *scheme, *host, *port;
 	bool		userinfo;
@@ -289,12 +318,13 @@ maip_check_endpoint_allowed(const char *url, Oid owner, bool allow_insecure_http
 	if (!endpoint_parts(url, &scheme, &host, &port, &userinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid endpoint \"%s\"", url)));
-	if (!superuser_arg(owner) && !endpoint_is_aws(url) && !endpoint_in_allow_list(url))
+				 errmsg("invalid %s \"%s\"", option, url)));
+	if (!superuser_arg(owner) && !endpoint_is_aws(url, service) && !endpoint_in_allow_list(url))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("endpoint \"%s\" is not allowed for a server owned by a non-superuser", url),
-				 errdetail("Non-superusers may use AWS DynamoDB endpoints (https://dynamodb.<region>.amazonaws.com) and those listed in maip_fdw.allowed_endpoints."),
+				 errmsg("%s \"%s\" is not allowed for a server owned by a non-superuser", option, url),
+				 errdetail("Non-superusers may use AWS %s endpoints (%s) and those listed in maip_fdw.allowed_endpoints.",
+						   strcmp(service, "sts") == 0 ? "STS" : "DynamoDB", example),
 				 errhint("Ask a superuser to add the endpoint to maip_fdw.allowed_endpoints, or to own the server.")));
 	if (pg_strcasecmp(scheme, "http") == 0 && !maip_endpoint_is_loopback(url) && !allow_insecure_http)
 		ereport(ERROR,
@@ -302,6 +332,25 @@ maip_check_endpoint_allowed(const char *url, Oid owner, bool allow_insecure_http
 				 errmsg("plain http endpoint \"%s\" is not on the loopback interface", url),
 				 errdetail("Requests to it would carry signatures and data unencrypted."),
 				 errhint("Use https, or have a superuser set allow_insecure_http 'true' on the server.")));
+}
+
+void
+maip_check_endpoint_allowed(const char *url, Oid owner, bool allow_insecure_http)
+{
+	check_service_endpoint_allowed(url, owner, allow_insecure_http, "dynamodb", "endpoint",
+								   "https://dynamodb.<region>.amazonaws.com");
+}
+
+/*
+ * The same rule for sts_endpoint: STS gets the server's users' keys (or the
+ * server's own, for superusers) and hands back new ones, so a non-superuser
+ * may point it only at AWS STS or at an allow-listed endpoint.
+ */
+void
+maip_check_sts_endpoint_allowed(const char *url, Oid owner, bool allow_insecure_http)
+{
+	check_service_endpoint_allowed(url, owner, allow_insecure_http, "sts", "sts_endpoint",
+								   "https://sts.<region>.amazonaws.com");
 }
 
 static const char *
@@ -513,6 +562,7 @@ maip_validate_option_list(List *options, Oid catalog)
 {
 	ListCell   *lc;
 	const char *endpoint = NULL;
+	const char *sts_endpoint = NULL;
 	bool		insecure = false;
 	List	   *su_options = NIL;
 
@@ -532,6 +582,8 @@ maip_validate_option_list(List *options, Oid catalog)
 			su_options = lappend(su_options, def);
 		if (strcmp(opt->name, "endpoint") == 0)
 			endpoint = defGetString(def);
+		else if (strcmp(opt->name, "sts_endpoint") == 0)
+			sts_endpoint = defGetString(def);
 		else if (strcmp(opt->name, "allow_insecure_http") == 0)
 			insecure = defGetBoolean(def);
 	}
@@ -548,6 +600,8 @@ maip_validate_option_list(List *options, Oid catalog)
 	/* checked as the user who sets it; checked again at use, as the server's owner */
 	if (catalog == ForeignServerRelationId && endpoint)
 		maip_check_endpoint_allowed(endpoint, GetUserId(), insecure);
+	if (catalog == ForeignServerRelationId && sts_endpoint)
+		maip_check_sts_endpoint_allowed(sts_endpoint, GetUserId(), insecure);
 }
 
 /* ---------- value checks ---------- */
@@ -697,6 +751,59 @@ check_secret(DefElem *def)
 		invalid_secret(def, "AWS credentials are printable ASCII: no control characters such as CR or LF.");
 }
 
+/* An IAM role ARN: sts.c's grammar. */
+static void
+check_role_arn(DefElem *def)
+{
+	const char *problem = maip_role_arn_problem(defGetString(def));
+
+	if (problem)
+		invalid_value(def, problem);
+}
+
+/* [\w+=,.@-]{min,max}: role session names and external ids (plus : and /) */
+static bool
+sts_token_ok(const char *s, int min, int max, const char *extra)
+{
+	int			len = strlen(s);
+
+	if (len < min || len > max)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char) *p) && strchr("_+=,.@-", *p) == NULL &&
+			strchr(extra, *p) == NULL)
+			return false;
+	return true;
+}
+
+static void
+check_session_name(DefElem *def)
+{
+	if (!sts_token_ok(defGetString(def), 2, 64, ""))
+		invalid_value(def, "A role session name has 2 to 64 letters, digits or +=,.@_- characters.");
+}
+
+/* The external id is shared with the role's owner: never echoed. */
+static void
+check_external_id(DefElem *def)
+{
+	if (!sts_token_ok(defGetString(def), 2, 1224, ":/"))
+		invalid_secret(def, "An external id has 2 to 1224 letters, digits or +=,.@:/_- characters.");
+}
+
+static void
+check_duration(DefElem *def)
+{
+	const char *s = defGetString(def);
+	char	   *end;
+	long		v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < 900 || v > 43200)
+		invalid_value(def, "Give the session's length in seconds, from 900 to 43200.");
+}
+
 /* DynamoDB table names: names.c's rule. */
 static void
 check_table_name(DefElem *def)
@@ -816,6 +923,8 @@ maip_get_server_options(ForeignServer *server)
 			opts->ca_file = pstrdup(v);
 		else if (strcmp(def->defname, "allow_insecure_http") == 0)
 			opts->allow_insecure_http = defGetBoolean(def);
+		else if (strcmp(def->defname, "sts_endpoint") == 0)
+			opts->sts_endpoint = pstrdup(v);
 	}
 	if (opts->region == NULL)
 		opts->region = pstrdup(default_region());

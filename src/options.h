@@ -23,6 +23,7 @@ typedef struct MaipServerOptions
 	bool		ambient_credentials;	/* non-superusers may use the server's AWS env/profile */
 	char	   *ca_file;			/* extra CA bundle for TLS, or NULL */
 	bool		allow_insecure_http;	/* plain http beyond loopback (superuser-set) */
+	char	   *sts_endpoint;		/* STS URL, or NULL: the region's */
 } MaipServerOptions;
 
 /* Per-column mapping onto a DynamoDB attribute. */
@@ -51,6 +52,8 @@ extern void maip_validate_option_list(List *options, Oid catalog);
 extern void maip_check_endpoint_allowed(const char *url, Oid owner, bool allow_insecure_http);
 extern bool maip_endpoint_is_loopback(const char *url);
 extern char *maip_default_endpoint(const char *region);
+extern char *maip_default_sts_endpoint(const char *region);
+extern void maip_check_sts_endpoint_allowed(const char *url, Oid owner, bool allow_insecure_http);
 extern bool maip_credential_is_printable(const char *s);
 extern MaipServerOptions *maip_get_server_options(ForeignServer *server);
 extern MaipTableOptions *maip_get_table_options(Oid foreigntableid);

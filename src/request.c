@@ -535,7 +535,8 @@ report_other_failure(const char *operation, const char *what, const AttemptFailu
 static const char *
 access_key_for_hint(const MaipCredentials *creds)
 {
-	if (strcmp(creds->source, "user mapping") == 0 || superuser())
+	if (strcmp(creds->source, "user mapping") == 0 ||
+		strcmp(creds->source, "assumed role via user mapping") == 0 || superuser())
 		return creds->access_key_id;
 	return NULL;
 }
