@@ -36,6 +36,8 @@ OUT = E.get("BENCH_OUT", DIR)
 AWS = E.get("BENCH_AWS", "aws")
 NODE = E.get("BENCH_NODE", "")
 REPEAT = int(E.get("BENCH_REPEAT", "3"))
+SYNTH = E.get("BENCH_SYNTH_ENDPOINT", "")
+SYNTH_ITEMS = int(E.get("BENCH_SYNTH_ITEMS", "0") or 0)
 TICK = os.sysconf("SC_CLK_TCK")
 HERE = os.path.dirname(os.path.abspath(__file__))
 DB = "bench"
@@ -93,6 +95,17 @@ BEGIN
     INTO n, p50_ms, p99_ms FROM unnest(lat) x;
 END $$;
 """ % (ENDPOINT, TABLE, KEYS))
+    if SYNTH:
+        psql("""
+CREATE SERVER synth FOREIGN DATA WRAPPER maip_fdw OPTIONS (region 'us-east-1', endpoint '%s');
+CREATE USER MAPPING FOR CURRENT_USER SERVER synth
+  OPTIONS (access_key_id 'AKIAMAIPBENCH0000000', secret_access_key 'maip-bench-secret');
+CREATE FOREIGN TABLE bench_synth (
+  pk text, sk integer, name text, status text, qty integer, price numeric,
+  blob bytea, active boolean, gone text, addr jsonb, hist jsonb,
+  tags text[], scores numeric[], keys bytea[], note text
+) SERVER synth OPTIONS (table 'maip-bench-synth');
+""" % SYNTH)
 
 
 def stat_cpu(stat):
@@ -246,6 +259,88 @@ SELECT 'SPLIT' || :'st0' || 'SPLIT' || pg_read_file('/proc/self/status');
     return res
 
 
+def plan_nodes(node):
+    yield node
+    for c in node.get("Plans", []):
+        yield from plan_nodes(c)
+
+
+def join_once(n, settings):
+    out = psql("""
+%s
+EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON)
+SELECT b.* FROM bench_join_keys_%d k JOIN bench_items b ON b.pk = k.pk AND b.sk = k.sk;
+""" % (settings, n))
+    doc = json.loads(out)[0]
+    nodes = list(plan_nodes(doc["Plan"]))
+    fs = [x for x in nodes if x["Node Type"] == "Foreign Scan"][0]
+    join = [x["Node Type"] for x in nodes if x["Node Type"] in ("Nested Loop", "Hash Join", "Merge Join")]
+    return {"ms": doc["Execution Time"], "operation": fs.get("DynamoDB Operation"),
+            "requests": fs.get("DynamoDB Requests"), "join": join[0] if join else "?",
+            "rows": doc["Plan"]["Actual Rows"]}
+
+
+def joins():
+    """n local keys joined to the table on the full key: the plan the
+    planner chooses, and the other plan forced, each timed once."""
+    res = {}
+    for n in (100, 10000):
+        psql("""
+DROP TABLE IF EXISTS bench_join_keys_%(n)d;
+CREATE TABLE bench_join_keys_%(n)d AS
+  SELECT format('p%%s', lpad((((g::bigint * 7919) %% %(items)d) / 10)::text, 6, '0')) AS pk,
+         ((g::bigint * 7919) %% %(items)d %% 10)::int AS sk
+    FROM generate_series(0, %(n)d - 1) g;
+ANALYZE bench_join_keys_%(n)d;
+""" % {"n": n, "items": ITEMS})
+        chosen = join_once(n, "")
+        if chosen["join"] == "Nested Loop":
+            other = join_once(n, "SET enable_nestloop = off;")
+        else:
+            other = join_once(n, "SET enable_hashjoin = off; SET enable_mergejoin = off;")
+        res[str(n)] = {"chosen": chosen, "other": other}
+        log("join %5d keys: chosen %s/%s %d requests %.0f ms; other %s/%s %d requests %.0f ms" % (
+            n, chosen["join"], chosen["operation"], chosen["requests"] or 0, chosen["ms"],
+            other["join"], other["operation"], other["requests"] or 0, other["ms"]))
+    return res
+
+
+def synth():
+    """SELECT * over the synthetic endpoint, rows fetched by psql 10,000 at
+    a time (FETCH_COUNT, so psql does not hold 1M rows): peak RSS at 10k and
+    at BENCH_SYNTH_ITEMS items, and items per backend CPU-second."""
+    res = {"items": SYNTH_ITEMS}
+    for name, q, reps in (("limit10k", "SELECT * FROM bench_synth LIMIT 10000", REPEAT),
+                          ("full", "SELECT * FROM bench_synth", 1)):
+        runs = []
+        for _ in range(reps):
+            out = psql("""
+EXPLAIN SELECT * FROM bench_synth WHERE pk = 'x';
+SELECT pg_read_file('/proc/self/status') AS st0, pg_read_file('/proc/self/stat') AS s0,
+       extract(epoch FROM clock_timestamp()) AS t0 \\gset
+\\set FETCH_COUNT 10000
+\\o /dev/null
+%s;
+\\o
+\\unset FETCH_COUNT
+SELECT 'SPLIT' || :'st0' || 'SPLIT' || pg_read_file('/proc/self/status') || 'SPLIT' || :'s0'
+       || 'SPLIT' || pg_read_file('/proc/self/stat') || 'SPLIT' || (extract(epoch FROM clock_timestamp()) - :t0);
+""" % q)
+            _, st0, st1, s0, s1, wall = out.split("SPLIT")
+            runs.append((vm_kb(st0, "VmHWM"), vm_kb(st1, "VmHWM"), stat_cpu(s1) - stat_cpu(s0), float(wall)))
+        base = statistics.median(x[0] for x in runs)
+        peak = statistics.median(x[1] for x in runs)
+        cpu = statistics.median(x[2] for x in runs)
+        wall = statistics.median(x[3] for x in runs)
+        res[name] = {"baseline_kb": base, "peak_kb": peak, "above_mb": (peak - base) / 1024,
+                     "cpu": cpu, "wall": wall}
+        log("synthetic %-9s baseline %.1f MB peak %.1f MB above %.1f MB, CPU %.2f s wall %.2f s" % (
+            name, base / 1024, peak / 1024, (peak - base) / 1024, cpu, wall))
+    if res["full"]["cpu"] > 0:
+        res["items_per_cpu_s"] = SYNTH_ITEMS / res["full"]["cpu"]
+    return res
+
+
 def machine():
     model = "?"
     with open("/proc/cpuinfo") as f:
@@ -267,6 +362,9 @@ def main():
     res["scan"] = scans()
     res["lookup"] = lookups()
     res["memory"] = memory()
+    res["joins"] = joins()
+    if SYNTH:
+        res["synth"] = synth()
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
     import report

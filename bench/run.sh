@@ -17,6 +17,9 @@
 #   BENCH_STATE       stack state dir               (default /tmp/maip_fdw_bench)
 #   BENCH_MOTO_PORT   moto port; dynalite is +3     (default 26100)
 #   BENCH_PGPORT      PostgreSQL port               (default 26432)
+#   BENCH_SYNTH_ITEMS items the synthetic endpoint (bench/synth.py, port
+#                     moto + 10) serves for the memory-at-1M figure
+#                     (default 1000000; 0 skips it)
 #   BENCH_KEEP=1      leave the stack running
 #   BENCH_NO_NODE=1   skip the JavaScript SDK (no npm install)
 #   PG_CONFIG         pg_config of the PostgreSQL 15 to install into (default: pg_config)
@@ -92,9 +95,25 @@ chmod 644 "$STATE/keys.tsv"
 AWS_BIN=$(command -v aws || true)
 [ -n "$AWS_BIN" ] || { echo "bench: the aws CLI is not installed" >&2; exit 1; }
 
+SYNTH=""
+SYNTH_ITEMS=${BENCH_SYNTH_ITEMS:-1000000}
+SYNTH_PID=""
+if [ "$SYNTH_ITEMS" -gt 0 ]; then
+    SYNTH_PORT=$((MOTO_PORT + 10))
+    (exec setsid timeout 3600 "$PY" "$BENCH/synth.py" --port "$SYNTH_PORT" --items "$SYNTH_ITEMS" \
+        </dev/null >"$STATE/synth.log" 2>&1) &
+    SYNTH_PID=$!
+    trap '[ -n "$SYNTH_PID" ] && kill "$SYNTH_PID" 2>/dev/null; [ -n "${BENCH_KEEP:-}" ] || stack down >/dev/null 2>&1 || true' EXIT
+    for _ in $(seq 1 100); do
+        curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$SYNTH_PORT/" && break
+        sleep 0.05
+    done
+    SYNTH=http://127.0.0.1:$SYNTH_PORT
+fi
+
 say "measuring ($BENCH_REPEAT runs per figure)"
 BENCH_PSQL=$PG_BIN/psql BENCH_PGPORT=$PGPORT BENCH_ENDPOINT=$MAIP_TEST_DYNALITE_ENDPOINT \
     BENCH_KEYS=$STATE/keys.tsv BENCH_FLOOR=$FLOOR BENCH_DIR=$BENCH BENCH_OUT=$STATE \
-    BENCH_AWS=$AWS_BIN BENCH_NODE=$NODE \
+    BENCH_AWS=$AWS_BIN BENCH_NODE=$NODE BENCH_SYNTH_ENDPOINT=$SYNTH BENCH_SYNTH_ITEMS=$SYNTH_ITEMS \
     "$PY" "$BENCH/bench.py"
 say "done: bench/report.md$([ -f "$BENCH/chart.png" ] && echo ' and bench/chart.png')"
