@@ -139,6 +139,9 @@ def write(r, d):
     L.append("# maip_fdw benchmark report\n")
     L.append("Written by `bench/run.sh` (`make bench`) on %s.  Machine: %d CPUs, %s, %.1f GB RAM, Linux %s."
              % (m["date"], m["nproc"], m["cpu"], m["mem_gb"], m["kernel"]))
+    if "loadavg" in m:
+        L.append("Load average when the run began: %.2f (other processes are not stopped; compare "
+                 "the ratios, which come from one run, more than the absolute figures).\n" % m["loadavg"])
     L.append("Endpoint: dynalite on loopback, every client on the same endpoint.  %d items of every "
              "attribute type (~300 B each).  Each figure is the median of %d runs.  "
              "Previous run: %s%s.\n" % (n, r["repeat"], pdate,
@@ -214,15 +217,16 @@ def write(r, d):
     if jn:
         L.append("## Joins\n")
         L.append("n local keys joined to the table on the full key (`EXPLAIN ANALYZE`, one run each): "
-                 "the plan the planner chose, and the other plan forced (`enable_nestloop` or "
-                 "`enable_hashjoin`/`enable_mergejoin` off).  Requests are the FDW's own count.\n")
+                 "the plan the planner chose, and the other plan forced (`enable_nestloop` off, or "
+                 "`enable_hashjoin`/`enable_mergejoin`/`enable_material` off when that yields the per-key path).  Requests are the FDW's own count.\n")
         L.append("| local keys | chosen plan | requests | ms | other plan | requests | ms | chose the faster |")
         L.append("|---|---|---|---|---|---|---|---|")
         for n in sorted(jn, key=int):
             c, o = jn[n]["chosen"], jn[n]["other"]
-            L.append("| %s | %s, %s | %s | %.0f | %s, %s | %s | %.0f | %s |" % (
+            L.append("| %s | %s, %s | %s | %.0f | %s, %s | %s | %s | %s |" % (
                 n, c["join"], c["operation"], c["requests"], c["ms"], o["join"], o["operation"],
-                o["requests"], o["ms"], "yes" if c["ms"] <= o["ms"] * 1.1 else "**no**"))
+                f(o["requests"], "%d"), f(o["ms"], "%.0f"),
+                "—" if o["ms"] is None else ("yes" if c["ms"] <= o["ms"] * 1.1 else "**no**")))
         L.append("")
     L.append("## Targets (issue 12)\n")
     L.append("| target | measured | verdict |")
