@@ -42,3 +42,9 @@ valgrind-check:
 fuzz:
 	bash test/fuzz/build.sh
 .PHONY: fuzz
+
+# The benchmark (bench/run.sh): its own stack, BENCH_ITEMS items (default
+# 100,000), writes bench/report.md and bench/chart.png; not part of .ci/run.
+bench:
+	PG_CONFIG="$(PG_CONFIG)" bash bench/run.sh
+.PHONY: bench
