@@ -69,6 +69,7 @@ static void check_secret(DefElem *def);
 static void check_table_name(DefElem *def);
 static void check_page_size(DefElem *def);
 static void check_segments(DefElem *def);
+static void check_whole_number(DefElem *def, long lo, long hi, const char *hint);
 static void check_read_rate(DefElem *def);
 static void check_part(DefElem *def);
 static void check_role_arn(DefElem *def);
@@ -688,14 +689,7 @@ check_seconds(DefElem *def)
 static void
 check_retries(DefElem *def)
 {
-	const char *s = defGetString(def);
-	char	   *end;
-	long		v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || v < 0 || v > 20)
-		invalid_value(def, "Give a whole number from 0 to 20.");
+	check_whole_number(def, 0, 20, "Give a whole number from 0 to 20.");
 }
 
 /*
@@ -794,14 +788,7 @@ check_external_id(DefElem *def)
 static void
 check_duration(DefElem *def)
 {
-	const char *s = defGetString(def);
-	char	   *end;
-	long		v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || v < 900 || v > 43200)
-		invalid_value(def, "Give the session's length in seconds, from 900 to 43200.");
+	check_whole_number(def, 900, 43200, "Give the session's length in seconds, from 900 to 43200.");
 }
 
 /* DynamoDB table names: names.c's rule. */
@@ -814,8 +801,9 @@ check_table_name(DefElem *def)
 		invalid_value(def, problem);
 }
 
+/* A whole number from lo to hi, or an error with hint. */
 static void
-check_page_size(DefElem *def)
+check_whole_number(DefElem *def, long lo, long hi, const char *hint)
 {
 	const char *s = defGetString(def);
 	char	   *end;
@@ -823,50 +811,37 @@ check_page_size(DefElem *def)
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || v < 1 || v > 1000000)
-		invalid_value(def, "Give a number of items from 1 to 1000000.");
+	if (end == s || *end != '\0' || errno != 0 || v < lo || v > hi)
+		invalid_value(def, hint);
+}
+
+static void
+check_page_size(DefElem *def)
+{
+	check_whole_number(def, 1, 1000000, "Give a number of items from 1 to 1000000.");
 }
 
 /* DynamoDB takes 1 to 1,000,000 parallel-scan segments. */
 static void
 check_segments(DefElem *def)
 {
-	const char *s = defGetString(def);
-	char	   *end;
-	long		v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || v < 1 || v > 1000000)
-		invalid_value(def, "Give a number of segments from 1 to 1000000.");
+	check_whole_number(def, 1, 1000000, "Give a number of segments from 1 to 1000000.");
 }
 
 /* Read capacity units per second: a whole number, 1 or more. */
 static void
 check_read_rate(DefElem *def)
 {
-	const char *s = defGetString(def);
-	char	   *end;
-	long		v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || v < 1 || v > 100000000)
-		invalid_value(def, "Give read capacity units per second, from 1 to 100000000.");
+	check_whole_number(def, 1, 100000000,
+					   "Give read capacity units per second, from 1 to 100000000.");
 }
 
 /* A composite key has a handful of parts, never hundreds. */
 static void
 check_part(DefElem *def)
 {
-	const char *s = defGetString(def);
-	char	   *end;
-	long		v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || v < 1 || v > 32)
-		invalid_value(def, "Give the 1-based position of the part, e.g. part '2' for timestamp in attribute 'customerId#timestamp'.");
+	check_whole_number(def, 1, 32,
+					   "Give the 1-based position of the part, e.g. part '2' for timestamp in attribute 'customerId#timestamp'.");
 }
 
 /* ---------- parsed forms ---------- */

@@ -221,48 +221,59 @@ maip_client_create(ForeignServer *server, Oid userid)
 	return c;
 }
 
-/* Sign the request and build libcurl's header list (malloc'd: caller frees). */
+/*
+ * The headers of one SigV4-signed POST: Host, Content-Type, X-Amz-Date,
+ * the X-Amz-Target when given, the session token, Authorization (and no
+ * "Expect: 100-continue" round trip for large bodies).  Shared by the
+ * DynamoDB calls here and STS's (maip_signed_post).
+ */
 static struct curl_slist *
-build_signed_headers(MaipClient *c, const char *operation, const StringInfo body)
+signed_headers(const char *host_header, const char *path, const char *content_type,
+			   const char *target, const char *region, const char *service,
+			   const MaipCredentials *creds, const StringInfo body)
 {
 	char		amz_date[17];
-	char	   *target = psprintf(DYNAMODB_TARGET_PREFIX "%s", operation);
 	char		authorization[2048];
 	SigV4Header hdrs[5];
 	int			n = 0;
 	SigV4Params p;
 	struct curl_slist *list = NULL;
+	char	   *lines[7];
+	int			nlines = 0;
 
 	sigv4_format_amz_date(time(NULL), amz_date);
-	hdrs[n++] = (SigV4Header) {"host", c->host_header};
-	hdrs[n++] = (SigV4Header) {"content-type", "application/x-amz-json-1.0"};
+	hdrs[n++] = (SigV4Header) {"host", host_header};
+	hdrs[n++] = (SigV4Header) {"content-type", content_type};
 	hdrs[n++] = (SigV4Header) {"x-amz-date", amz_date};
-	hdrs[n++] = (SigV4Header) {"x-amz-target", target};
-	if (c->creds->session_token)
-		hdrs[n++] = (SigV4Header) {"x-amz-security-token", c->creds->session_token};
+	if (target)
+		hdrs[n++] = (SigV4Header) {"x-amz-target", target};
+	if (creds->session_token)
+		hdrs[n++] = (SigV4Header) {"x-amz-security-token", creds->session_token};
 
 	memset(&p, 0, sizeof(p));
 	p.method = "POST";
-	p.path = c->path;
+	p.path = path;
 	p.query = "";
 	p.headers = hdrs;
 	p.nheaders = n;
 	p.payload = body->data;
 	p.payload_len = body->len;
-	p.region = c->sopts->region;
-	p.service = "dynamodb";
-	p.access_key = c->creds->access_key_id;
-	p.secret_key = c->creds->secret_access_key;
+	p.region = region;
+	p.service = service;
+	p.access_key = creds->access_key_id;
+	p.secret_key = creds->secret_access_key;
 	p.amz_date = amz_date;
 	if (sigv4_authorization(&p, authorization, sizeof(authorization)) < 0)
 		elog(ERROR, "could not compute the SigV4 signature");
 
 	for (int i = 0; i < n; i++)
+		lines[nlines++] = psprintf("%s: %s", hdrs[i].name, hdrs[i].value);
+	lines[nlines++] = psprintf("Authorization: %s", authorization);
+	lines[nlines++] = pstrdup("Expect:");
+	for (int i = 0; i < nlines; i++)
 	{
-		char	   *line = psprintf("%s: %s", hdrs[i].name, hdrs[i].value);
-		struct curl_slist *next = curl_slist_append(list, line);
+		struct curl_slist *next = curl_slist_append(list, lines[i]);
 
-		pfree(line);
 		if (next == NULL)
 		{
 			curl_slist_free_all(list);
@@ -270,23 +281,71 @@ build_signed_headers(MaipClient *c, const char *operation, const StringInfo body
 		}
 		list = next;
 	}
-	{
-		char	   *line = psprintf("Authorization: %s", authorization);
-		struct curl_slist *next = curl_slist_append(list, line);
+	for (int i = 0; i < nlines; i++)
+		pfree(lines[i]);
+	return list;
+}
 
-		/* no "Expect: 100-continue" round trip for large bodies */
-		if (next)
-			next = curl_slist_append(next, "Expect:");
-		pfree(line);
-		if (next == NULL)
-		{
-			curl_slist_free_all(list);
-			elog(ERROR, "out of memory building HTTP headers");
-		}
-		list = next;
-	}
+static struct curl_slist *
+build_signed_headers(MaipClient *c, const char *operation, const StringInfo body)
+{
+	char	   *target = psprintf(DYNAMODB_TARGET_PREFIX "%s", operation);
+	struct curl_slist *list = signed_headers(c->host_header, c->path, "application/x-amz-json-1.0",
+											 target, c->sopts->region, "dynamodb", c->creds, body);
+
 	pfree(target);
 	return list;
+}
+
+/*
+ * One SigV4-signed POST of a form body to another AWS service (STS: the
+ * Query protocol, XML answers), through the same HTTP client and its
+ * options; no retries here (the caller's protocol decides them).  *out
+ * gets the outcome and a palloc'd copy of the body.
+ */
+void
+maip_signed_post(const MaipSignedPost *req, MaipPostResult *out)
+{
+	struct curl_slist *headers = signed_headers(req->host_header, req->path,
+												"application/x-www-form-urlencoded; charset=utf-8",
+												NULL, req->region, req->service, req->creds,
+												req->body);
+	MaipHttpRequest hreq;
+	MaipHttpResponse resp;
+
+	memset(&hreq, 0, sizeof(hreq));
+	hreq.url = req->url;
+	hreq.headers = headers;
+	hreq.body = req->body->data;
+	hreq.body_len = req->body->len;
+	hreq.connect_timeout_ms = req->sopts->connect_timeout_ms;
+	hreq.request_timeout_ms = req->sopts->request_timeout_ms;
+	hreq.ca_file = req->sopts->ca_file;
+	PG_TRY();
+	{
+		maip_http_post(&hreq, &resp);
+	}
+	PG_FINALLY();
+	{
+		curl_slist_free_all(headers);
+	}
+	PG_END_TRY();
+
+	memset(out, 0, sizeof(*out));
+	out->status = resp.status;
+	out->transport_failed = resp.curl_code != CURLE_OK;
+	out->connected = resp.connected;
+	out->curl_code = resp.curl_code;
+	strlcpy(out->error, resp.error, sizeof(out->error));
+	out->too_large = resp.too_large;
+	strlcpy(out->request_id, resp.request_id, sizeof(out->request_id));
+	/* the body belongs to http.c until released: copy it first */
+	if (!out->transport_failed && resp.body && !resp.too_large)
+	{
+		out->body_len = resp.body_len;
+		out->body = pnstrdup(resp.body, resp.body_len);
+	}
+	maip_http_release();
 }
 
 /*

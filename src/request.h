@@ -80,4 +80,32 @@ extern cJSON *maip_call_unless_denied(MaipClient *client, const char *operation,
 extern void maip_backoff_sleep(int attempt);
 extern void maip_sleep_ms(long ms);
 
+/* A signed form POST to another AWS service (STS), and what came back. */
+typedef struct MaipSignedPost
+{
+	const char *url;
+	const char *host_header;	/* Host as signed: host[:port] */
+	const char *path;
+	const char *region;
+	const char *service;		/* SigV4 service name, e.g. "sts" */
+	const MaipCredentials *creds;
+	const MaipServerOptions *sopts;	/* timeouts, ca_file */
+	StringInfo	body;
+} MaipSignedPost;
+
+typedef struct MaipPostResult
+{
+	long		status;			/* HTTP status, 0 when no response arrived */
+	bool		transport_failed;	/* no complete HTTP exchange */
+	bool		connected;		/* a connection was established */
+	int			curl_code;
+	char		error[256];		/* libcurl's explanation */
+	bool		too_large;
+	char		request_id[128];
+	char	   *body;			/* palloc'd, NUL-terminated, or NULL */
+	size_t		body_len;
+} MaipPostResult;
+
+extern void maip_signed_post(const MaipSignedPost *req, MaipPostResult *out);
+
 #endif							/* MAIP_REQUEST_H */

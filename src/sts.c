@@ -4,8 +4,8 @@
  *
  * STS speaks the Query protocol: a form-encoded POST ("Action=AssumeRole&
  * Version=2011-06-15&RoleArn=..."), signed with SigV4 for service "sts"
- * in the server's region, and an XML answer.  The request goes out through
- * http.c like DynamoDB's; retries (HTTP 5xx, throttling, a connection lost
+ * in the server's region, and an XML answer.  The request is signed and
+ * sent by request.c's maip_signed_post, as DynamoDB's are; retries (HTTP 5xx, throttling, a connection lost
  * after it was established) follow request.c's backoff.  Both operations
  * are reads as far as a resend is concerned: a second AssumeRole just
  * issues other temporary keys.
@@ -28,9 +28,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
-#include "http.h"
 #include "request.h"
-#include "sigv4.h"
 #include "sts.h"
 
 #define STS_VERSION "2011-06-15"
@@ -322,58 +320,6 @@ url_host_path(const char *url, char **host_header, char **path)
 				 errmsg("invalid sts_endpoint \"%s\"", url)));
 }
 
-static struct curl_slist *
-signed_headers(const StsCall *call, const char *host_header, const char *path,
-			   const StringInfo body)
-{
-	char		amz_date[17];
-	char		authorization[2048];
-	SigV4Header hdrs[4];
-	int			n = 0;
-	SigV4Params p;
-	struct curl_slist *list = NULL;
-	const MaipCredentials *c = call->creds;
-
-	sigv4_format_amz_date(time(NULL), amz_date);
-	hdrs[n++] = (SigV4Header) {"host", host_header};
-	hdrs[n++] = (SigV4Header) {"content-type", "application/x-www-form-urlencoded; charset=utf-8"};
-	hdrs[n++] = (SigV4Header) {"x-amz-date", amz_date};
-	if (c->session_token)
-		hdrs[n++] = (SigV4Header) {"x-amz-security-token", c->session_token};
-
-	memset(&p, 0, sizeof(p));
-	p.method = "POST";
-	p.path = path;
-	p.query = "";
-	p.headers = hdrs;
-	p.nheaders = n;
-	p.payload = body->data;
-	p.payload_len = body->len;
-	p.region = call->target->sopts->region;
-	p.service = "sts";
-	p.access_key = c->access_key_id;
-	p.secret_key = c->secret_access_key;
-	p.amz_date = amz_date;
-	if (sigv4_authorization(&p, authorization, sizeof(authorization)) < 0)
-		elog(ERROR, "could not compute the SigV4 signature");
-
-	for (int i = 0; i <= n; i++)
-	{
-		char	   *line = (i < n) ? psprintf("%s: %s", hdrs[i].name, hdrs[i].value)
-			: psprintf("Authorization: %s", authorization);
-		struct curl_slist *next = curl_slist_append(list, line);
-
-		pfree(line);
-		if (next == NULL)
-		{
-			curl_slist_free_all(list);
-			elog(ERROR, "out of memory building HTTP headers");
-		}
-		list = next;
-	}
-	return list;
-}
-
 static int
 sts_error_sqlstate(const char *code, long status)
 {
@@ -408,12 +354,12 @@ without(char *msg, const char *secret)
 }
 
 static void
-report_sts_failure(const StsCall *call, const MaipHttpResponse *resp, const char *body,
+report_sts_failure(const StsCall *call, const MaipPostResult *resp, const char *body,
 				   size_t body_len, int attempts)
 {
 	const char *server = call->target->server_name;
 
-	if (resp->curl_code != CURLE_OK)
+	if (resp->transport_failed)
 		ereport(ERROR,
 				(errcode(resp->connected ? ERRCODE_CONNECTION_FAILURE
 						 : ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
@@ -480,43 +426,24 @@ sts_post(const StsCall *call, const StringInfo body, size_t *len)
 
 	for (int attempt = 1;; attempt++)
 	{
-		struct curl_slist *headers = signed_headers(call, host_header, path, body);
-		MaipHttpRequest req;
-		MaipHttpResponse resp;
+		MaipSignedPost req;
+		MaipPostResult resp;
 		bool		retry;
-		char	   *copy = NULL;
-		size_t		copy_len = 0;
 		char	   *code;
 
-		memset(&req, 0, sizeof(req));
 		req.url = t->url;
-		req.headers = headers;
-		req.body = body->data;
-		req.body_len = body->len;
-		req.connect_timeout_ms = t->sopts->connect_timeout_ms;
-		req.request_timeout_ms = t->sopts->request_timeout_ms;
-		req.ca_file = t->sopts->ca_file;
-		PG_TRY();
+		req.host_header = host_header;
+		req.path = path;
+		req.region = t->sopts->region;
+		req.service = "sts";
+		req.creds = call->creds;
+		req.sopts = t->sopts;
+		req.body = body;
+		maip_signed_post(&req, &resp);
+		if (!resp.transport_failed && resp.status == 200 && resp.body)
 		{
-			maip_http_post(&req, &resp);
-		}
-		PG_FINALLY();
-		{
-			curl_slist_free_all(headers);
-		}
-		PG_END_TRY();
-
-		/* the body belongs to http.c until released: copy it first */
-		if (resp.curl_code == CURLE_OK && resp.body && !resp.too_large)
-		{
-			copy_len = resp.body_len;
-			copy = pnstrdup(resp.body, copy_len);
-		}
-		maip_http_release();
-		if (resp.curl_code == CURLE_OK && resp.status == 200 && copy)
-		{
-			answer = copy;
-			*len = copy_len;
+			answer = resp.body;
+			*len = resp.body_len;
 			break;
 		}
 		if (resp.too_large)
@@ -524,16 +451,16 @@ sts_post(const StsCall *call, const StringInfo body, size_t *len)
 					(errcode(ERRCODE_FDW_REPLY_HANDLE),
 					 errmsg("AWS STS %s for server \"%s\" returned an answer too large",
 							call->action, t->server_name)));
-		code = copy ? maip_xml_value(copy, copy_len, "Code") : NULL;
-		retry = (resp.curl_code != CURLE_OK && resp.connected) ||
-			(resp.curl_code == CURLE_OK && resp.status >= 500) ||
+		code = resp.body ? maip_xml_value(resp.body, resp.body_len, "Code") : NULL;
+		retry = (resp.transport_failed && resp.connected) ||
+			(!resp.transport_failed && resp.status >= 500) ||
 			(code && (strcmp(code, "Throttling") == 0 || strcmp(code, "ThrottlingException") == 0));
 		if (retry && attempt <= t->sopts->max_retries)
 		{
 			maip_backoff_sleep(attempt);
 			continue;
 		}
-		report_sts_failure(call, &resp, copy, copy_len, attempt);
+		report_sts_failure(call, &resp, resp.body, resp.body_len, attempt);
 	}
 	error_context_stack = errcb.previous;
 	return answer;
