@@ -32,15 +32,6 @@ CREATE TABLE local_orders AS
          doc->>'customerId' AS customer_id, doc->>'status' AS status, (doc->>'total')::numeric AS total
   FROM raw;
 
--- rows in one query and not the other, both ways (0 = same multiset)
-CREATE FUNCTION mismatches(q1 text, q2 text) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE n bigint;
-BEGIN
-  EXECUTE format('SELECT count(*) FROM ((%s EXCEPT ALL %s) UNION ALL (%s EXCEPT ALL %s)) d',
-                 q1, q2, q2, q1) INTO n;
-  RETURN n;
-END $$;
-
 CREATE FOREIGN TABLE ma (
   merchant_id text OPTIONS (attribute 'merchantId'),
   sk          text OPTIONS (attribute 'eventType#timestamp') COLLATE "C",

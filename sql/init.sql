@@ -40,3 +40,13 @@ EXCEPTION WHEN OTHERS THEN
   GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, d = PG_EXCEPTION_DETAIL;
   detail_starts := substring(d from '^[A-Za-z]+ error [A-Za-z0-9]+');
 END $$;
+
+-- Rows in one query and not the other, both ways (0 = the same multiset):
+-- how tests compare the FDW with a local copy of the data.
+CREATE FUNCTION mismatches(q1 text, q2 text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+  EXECUTE format('SELECT count(*) FROM ((%s EXCEPT ALL %s) UNION ALL (%s EXCEPT ALL %s)) d',
+                 q1, q2, q2, q1) INTO n;
+  RETURN n;
+END $$;

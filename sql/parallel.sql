@@ -15,15 +15,6 @@ CREATE TABLE local_ma AS
          (doc->>'durationMs')::bigint AS duration_ms
   FROM raw;
 
--- rows in one query and not the other, both ways (0 = same multiset)
-CREATE FUNCTION mismatches(q1 text, q2 text) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE n bigint;
-BEGIN
-  EXECUTE format('SELECT count(*) FROM ((%s EXCEPT ALL %s) UNION ALL (%s EXCEPT ALL %s)) d',
-                 q1, q2, q2, q1) INTO n;
-  RETURN n;
-END $$;
-
 -- the table option segments: 4 segments, so 3 workers and the leader
 CREATE FOREIGN TABLE ma (
   merchant_id text OPTIONS (attribute 'merchantId'),

@@ -39,14 +39,6 @@ CREATE TABLE local_products AS
          (doc->>'price')::float8 AS price, doc->>'status' AS status
   FROM raw;
 
--- rows in one query and not the other, both ways (0 = same multiset)
-CREATE FUNCTION mismatches(q1 text, q2 text) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE n bigint;
-BEGIN
-  EXECUTE format('SELECT count(*) FROM ((%s EXCEPT ALL %s) UNION ALL (%s EXCEPT ALL %s)) d',
-                 q1, q2, q2, q1) INTO n;
-  RETURN n;
-END $$;
 -- the Foreign Scan node of an EXPLAIN ANALYZE
 CREATE FUNCTION foreign_scan(query text) RETURNS jsonb LANGUAGE sql AS $$
   SELECT jsonb_path_query_first(explain_analyze(query), 'strict $.** ? (@."Node Type" == "Foreign Scan")')
