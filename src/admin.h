@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  * admin.h
  *		What the DBA SQL functions (admin_tables.c, admin_backups.c,
- *		admin_replicas.c) share, from admin_common.c: result rows, argument
+ *		admin_replicas.c, admin_identity.c) share, from admin_common.c: result rows, argument
  *		reading, which server a call means, waiting for a table to settle,
  *		and the table-state row.  Only the admin_*.c files include it.
  *-------------------------------------------------------------------------

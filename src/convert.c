@@ -55,23 +55,6 @@ static void item_to_plain_json(StringInfo buf, const cJSON *item, int depth);
 
 /* ---------- strings from the wire ---------- */
 
-/* The invalid bytes at s[i...] as "0xff 0xfe", as pg_verifymbstr reports them. */
-static char *
-invalid_bytes(const char *s, size_t len)
-{
-	StringInfoData buf;
-	size_t		i;
-
-	initStringInfo(&buf);
-	for (i = 0; i < len && i < 4; i++)
-	{
-		if (i > 0 && !((unsigned char) s[i] >= 0x80 && (unsigned char) s[i] < 0xC0))
-			break;
-		appendStringInfo(&buf, "%s0x%02x", i ? " " : "", (unsigned char) s[i]);
-	}
-	return buf.data;
-}
-
 /* Where s[0..len) stops being UTF-8 (WIRE_NUL_MARKER allowed); len if never. */
 static size_t
 utf8_prefix(const char *s, size_t len)
@@ -97,55 +80,29 @@ utf8_prefix(const char *s, size_t len)
 static void append_display_text(StringInfo buf, const char *s);
 
 /*
- * s, a string from the answer, about to become a PostgreSQL value: an
- * error unless it is UTF-8 and, unless nul_ok (JSON output), free of
- * U+0000.  Cheap for the common case: one pass, no copy.  is_name: s is
- * an attribute name, which the error shows (escaped); values are not
- * shown, only the offending bytes.
+ * s, a string of an answer that maip_check_answer passed (so already
+ * UTF-8), about to become a PostgreSQL value: an error if it holds U+0000
+ * (the marker wire_parse_json leaves for \u0000), unless nul_ok (JSON
+ * output, which writes it back as \u0000).
  */
 static void
-check_wire_string(const char *s, bool nul_ok, bool is_name)
+check_no_nul(const char *s)
 {
-	size_t		len = strlen(s);
-	size_t		bad;
-
-	if (wire_is_utf8(s, len, false))
-		return;
-	bad = utf8_prefix(s, len);
-	if (bad < len && is_name)
-	{
-		StringInfoData name;
-
-		initStringInfo(&name);
-		append_display_text(&name, s);
-		ereport(ERROR,
-				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
-				 errmsg("DynamoDB attribute name %s is not valid UTF-8", name.data),
-				 errdetail("Invalid byte sequence for encoding \"UTF8\": %s.",
-						   invalid_bytes(s + bad, len - bad))));
-	}
-	if (bad < len)
-		ereport(ERROR,
-				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
-				 errmsg("DynamoDB string is not valid UTF-8"),
-				 errdetail("Invalid byte sequence for encoding \"UTF8\": %s.",
-						   invalid_bytes(s + bad, len - bad))));
-	if (!nul_ok)
+	if (strstr(s, WIRE_NUL_MARKER) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
 				 errmsg("DynamoDB string contains the character U+0000, which PostgreSQL text cannot hold"),
 				 errhint("A json column reads the attribute with the character as \\u0000.")));
 }
 
-/* A string from the answer as a JSON string: UTF-8 checked, U+0000 as \u0000. */
+/* A string from the answer as a JSON string, U+0000 as \u0000. */
 static void
-append_json_text(StringInfo buf, const char *s, bool is_name)
+append_json_text(StringInfo buf, const char *s)
 {
 	StringInfoData tmp;
 	char	   *p;
 	char	   *mark;
 
-	check_wire_string(s, true, is_name);
 	if (strstr(s, WIRE_NUL_MARKER) == NULL)
 	{
 		escape_json(buf, s);
@@ -468,7 +425,7 @@ append_set_json(StringInfo buf, const cJSON *set, char type)
 		if (type == 'N')
 			append_json_number(buf, m[i].node->valuestring);
 		else
-			append_json_text(buf, m[i].node->valuestring, false);
+			append_json_text(buf, m[i].node->valuestring);
 	}
 	appendStringInfoChar(buf, ']');
 }
@@ -505,7 +462,7 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value, int depth
 		case 'S':
 			if (tag[1] == '\0' && cJSON_IsString(value))
 			{
-				append_json_text(buf, value->valuestring, false);
+				append_json_text(buf, value->valuestring);
 				return;
 			}
 			break;
@@ -524,7 +481,7 @@ append_plain_json(StringInfo buf, const char *tag, const cJSON *value, int depth
 		case 'B':
 			if (tag[1] == '\0' && cJSON_IsString(value))
 			{
-				append_json_text(buf, value->valuestring, false);
+				append_json_text(buf, value->valuestring);
 				return;
 			}
 			if (strcmp(tag, "BOOL") == 0)
@@ -581,12 +538,6 @@ av_to_plain_json(StringInfo buf, const cJSON *av, int depth)
 	append_plain_json(buf, tag, value, depth);
 }
 
-void
-maip_av_to_plain_json(StringInfo buf, const cJSON *av)
-{
-	av_to_plain_json(buf, av, 1);
-}
-
 /* An item or an M value: {"name": AttributeValue, ...} -> {"name": plain, ...} */
 static void
 item_to_plain_json(StringInfo buf, const cJSON *item, int depth)
@@ -600,7 +551,7 @@ item_to_plain_json(StringInfo buf, const cJSON *item, int depth)
 		if (!first)
 			appendStringInfoChar(buf, ',');
 		first = false;
-		append_json_text(buf, attr->string ? attr->string : "", true);
+		append_json_text(buf, attr->string ? attr->string : "");
 		appendStringInfoChar(buf, ':');
 		av_to_plain_json(buf, attr, depth);
 	}
@@ -732,9 +683,9 @@ convert_tagged(const MaipConverter *cv, const char *tag, const cJSON *value, boo
 		*isnull = true;
 		return (Datum) 0;
 	}
-	/* a string as a value: UTF-8 and no U+0000 (JSON output checks its own) */
+	/* a string as a value: no U+0000 (JSON output writes it as \u0000) */
 	if (scalar_string && cv->kind != MAIP_KIND_JSON && cv->kind != MAIP_KIND_JSONB)
-		check_wire_string(value->valuestring, false, false);
+		check_no_nul(value->valuestring);
 
 	switch (cv->kind)
 	{
@@ -817,10 +768,7 @@ maip_av_part_to_datum(const MaipConverter *cv, const cJSON *av, int part, int np
 	char	   *piece;
 	cJSON		tmp;
 
-	if (!maip_av_unwrap(av, &tag, &value))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("malformed DynamoDB AttributeValue")));
+	unwrap_or_error(av, &tag, &value);
 	if (strcmp(tag, "NULL") == 0)
 	{
 		*isnull = true;

@@ -46,7 +46,6 @@ extern Datum maip_av_to_datum(const MaipConverter *cv, const cJSON *av, bool *is
 extern Datum maip_av_part_to_datum(const MaipConverter *cv, const cJSON *av,
 								   int part, int nparts, bool *isnull);
 extern Datum maip_item_to_datum(const MaipConverter *cv, const cJSON *item);
-extern void maip_av_to_plain_json(StringInfo buf, const cJSON *av);
 extern void maip_item_to_plain_json(StringInfo buf, const cJSON *item);
 extern bool maip_av_unwrap(const cJSON *av, const char **tag, const cJSON **value);
 extern void maip_av_to_display(StringInfo buf, const cJSON *av);

@@ -278,6 +278,13 @@ forget_entry(RoleCacheEntry *e)
 {
 	zero_string(e->secret_access_key);
 	zero_string(e->session_token);
+	/* renewals must not pile up copies in the cache's context */
+	if (e->access_key_id)
+		pfree(e->access_key_id);
+	if (e->secret_access_key)
+		pfree(e->secret_access_key);
+	if (e->session_token)
+		pfree(e->session_token);
 	e->access_key_id = e->secret_access_key = e->session_token = NULL;
 }
 

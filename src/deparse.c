@@ -49,7 +49,6 @@
 #define F_STARTS_WITH F_TEXT_STARTS_WITH
 #endif
 #include "options.h"
-#include "request.h"
 #include "values.h"
 
 #ifndef TextPrefixOperator
@@ -121,11 +120,6 @@ maip_collation_is_c(Oid collid)
 }
 
 /*
- * Our column behind e (looking through binary-compatible casts), or NULL.
- * Part columns (a '#'-separated piece of an attribute) come back too; the
- * callers decide what a condition on one can become.
- */
-/*
  * The column of relation relid behind e (looking through binary-compatible
  * casts), if e is one of its attributes that maps a DynamoDB attribute
  * (not the item column, not dropped); else NULL.
@@ -148,6 +142,11 @@ maip_column_of(Expr *e, Index relid, MaipRelInfo *info)
 	return (col->is_item || col->dropped) ? NULL : col;
 }
 
+/*
+ * Our column behind e, or NULL.  Part columns (a '#'-separated piece of
+ * an attribute) come back too; the callers decide what a condition on one
+ * can become.
+ */
 static MaipColumn *
 our_column_ext(Expr *e, RelOptInfo *baserel, MaipRelInfo *info, bool allow_typmod)
 {
@@ -233,13 +232,6 @@ collation_ok(char type, int strategy, Oid inputcollid)
 	return maip_collation_is_c(inputcollid);
 }
 
-static Expr *
-text_const_expr(const char *s)
-{
-	return (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
-							  CStringGetTextDatum(s), false, false);
-}
-
 /*
  * col ^@ prefix, starts_with(col, prefix): begins_with.  An empty constant
  * stays local (true for every string); an empty parameter drops the
@@ -281,7 +273,7 @@ recognise_like(PlannerInfo *root, RelOptInfo *baserel, MaipColumn *col, Expr *pa
 		prefix = maip_like_prefix(TextDatumGetCString(k->constvalue), &exact);
 		if (prefix[0] == '\0')
 			return false;
-		c->value = text_const_expr(prefix);
+		c->value = maip_text_const(prefix);
 		c->recheck = !exact;
 	}
 	else if (is_value_expr(root, pattern, baserel) && getBaseType(exprType((Node *) pattern)) == TEXTOID)
@@ -1081,7 +1073,7 @@ synthesize_composite_key(MaipAccess *a, Cond *conds, int *n, const char *attribu
 	while (leading < nparts &&
 		   (eqs[leading] = find_part_cond(conds, *n, attribute, leading + 1, BTEqualStrategyNumber)) != NULL)
 	{
-		joined = joined ? concat_exprs(concat_exprs(joined, text_const_expr("#")), eqs[leading]->value)
+		joined = joined ? concat_exprs(concat_exprs(joined, maip_text_const("#")), eqs[leading]->value)
 			: eqs[leading]->value;
 		leading++;
 	}
@@ -1103,7 +1095,7 @@ synthesize_composite_key(MaipAccess *a, Cond *conds, int *n, const char *attribu
 
 	for (int i = 0; i < leading; i++)
 		recheck_part(a, eqs[i]);
-	prefix = concat_exprs(joined, text_const_expr("#"));
+	prefix = concat_exprs(joined, maip_text_const("#"));
 	{
 		int			next = leading + 1;
 		Cond	   *lo = find_part_cond(conds, *n, attribute, next, BTGreaterEqualStrategyNumber);
@@ -1131,7 +1123,7 @@ synthesize_composite_key(MaipAccess *a, Cond *conds, int *n, const char *attribu
 					  lo ? concat_exprs(prefix, lo->value) : prefix);
 		new_synthetic(conds, n, keycol, COND_CMP, BTLessEqualStrategyNumber,
 					  (hi && next == nparts) ? concat_exprs(prefix, hi->value)
-					  : concat_exprs(joined, text_const_expr("$")));
+					  : concat_exprs(joined, maip_text_const("$")));
 		if (lo)
 			recheck_part(a, lo);
 		if (hi)

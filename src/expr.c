@@ -31,23 +31,39 @@ maip_expr_init(MaipExprBuilder *b)
 	initStringInfo(&b->roles);
 }
 
-/* #n<i> for attribute: one placeholder per distinct name. */
+/* The index of attribute in *names (String), appended if it is not there yet. */
 int
-maip_expr_name(MaipExprBuilder *b, const char *attribute)
+maip_name_index(List **names, const char *attribute)
 {
 	ListCell   *lc;
 	int			i = 0;
 
-	foreach(lc, b->names)
+	foreach(lc, *names)
 	{
 		if (strcmp(strVal(lfirst(lc)), attribute) == 0)
-			break;
+			return i;
 		i++;
 	}
-	if (lc == NULL)
-		b->names = lappend(b->names, makeString(pstrdup(attribute)));
+	*names = lappend(*names, makeString(pstrdup(attribute)));
+	return i;
+}
+
+/* #n<i> for attribute: one placeholder per distinct name. */
+int
+maip_expr_name(MaipExprBuilder *b, const char *attribute)
+{
+	int			i = maip_name_index(&b->names, attribute);
+
 	b->term_names = bms_add_member(b->term_names, i);
 	return i;
+}
+
+/* A text constant, as a value expression. */
+Expr *
+maip_text_const(const char *s)
+{
+	return (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
+							  CStringGetTextDatum(s), false, false);
 }
 
 /* A new :v<i> for value, of DynamoDB type 'type', in role 'role' (values.h). */
@@ -64,9 +80,7 @@ maip_expr_value(MaipExprBuilder *b, Expr *value, char type, char role)
 int
 maip_expr_text_value(MaipExprBuilder *b, const char *s)
 {
-	return maip_expr_value(b, (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
-												 CStringGetTextDatum(s), false, false),
-						   'S', MAIP_ROLE_FILTER);
+	return maip_expr_value(b, maip_text_const(s), 'S', MAIP_ROLE_FILTER);
 }
 
 /* Start a term: its names are collected in term_names, its values follow the mark. */

@@ -36,6 +36,8 @@ typedef struct MaipExprMark
 } MaipExprMark;
 
 extern void maip_expr_init(MaipExprBuilder *b);
+extern int	maip_name_index(List **names, const char *attribute);
+extern Expr *maip_text_const(const char *s);
 extern int	maip_expr_name(MaipExprBuilder *b, const char *attribute);
 extern int	maip_expr_value(MaipExprBuilder *b, Expr *value, char type, char role);
 extern int	maip_expr_text_value(MaipExprBuilder *b, const char *s);

@@ -304,6 +304,14 @@ maip_http_release(void)
 	}
 }
 
+/* Overwrite the last answer (it held temporary credentials: STS's AssumeRole). */
+void
+maip_http_wipe(void)
+{
+	if (recv_buf.data)
+		explicit_bzero(recv_buf.data, recv_buf.len);
+}
+
 /* Sleep that query cancel and statement_timeout can cut short. */
 void
 maip_http_sleep_ms(long ms)

@@ -45,6 +45,7 @@ typedef struct MaipHttpResponse
 
 extern void maip_http_post(const MaipHttpRequest *req, MaipHttpResponse *resp);
 extern void maip_http_release(void);
+extern void maip_http_wipe(void);
 extern void maip_http_sleep_ms(long ms);
 
 #endif							/* MAIP_HTTP_H */

@@ -161,14 +161,6 @@ maip_body_seconds(MaipJsonBody *b, const char *key, double seconds)
 	appendStringInfo(&b->buf, "%.3f", seconds);
 }
 
-/* A value taken from an answer (e.g. a LastEvaluatedKey), written as is. */
-void
-maip_body_json(MaipJsonBody *b, const char *key, const cJSON *value)
-{
-	body_value(b, key);
-	appendStringInfoString(&b->buf, cJSON_PrintUnformatted(value));
-}
-
 /* JSON text the caller already has (an AttributeValue, a key it built), as is. */
 void
 maip_body_raw(MaipJsonBody *b, const char *key, const char *json)

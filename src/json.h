@@ -49,7 +49,6 @@ extern void maip_body_string(MaipJsonBody *b, const char *key, const char *value
 extern void maip_body_int64(MaipJsonBody *b, const char *key, int64 value);
 extern void maip_body_bool(MaipJsonBody *b, const char *key, bool value);
 extern void maip_body_seconds(MaipJsonBody *b, const char *key, double seconds);
-extern void maip_body_json(MaipJsonBody *b, const char *key, const cJSON *value);
 extern void maip_body_raw(MaipJsonBody *b, const char *key, const char *json);
 extern void maip_body_begin_object(MaipJsonBody *b, const char *key);
 extern void maip_body_begin_array(MaipJsonBody *b, const char *key);

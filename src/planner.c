@@ -41,7 +41,7 @@
 #include "deparse.h"
 #include "options.h"
 #include "planner.h"
-#include "request.h"
+#include "dynamo.h"
 
 #define DEFAULT_ITEM_COUNT 1000.0
 #define DEFAULT_ITEM_BYTES 400.0
@@ -49,7 +49,6 @@
 #define REQUEST_COST 25.0		/* one round trip, in seq_page_cost units */
 #define TRANSFER_COST_PER_8K 1.0	/* reading 8 kB of items, like a page */
 #define ITEM_CPU_COST 0.005		/* parsing and converting one item */
-#define BATCH_GET_KEYS 100		/* keys per BatchGetItem request */
 #define PARALLEL_MIN_BYTES (64.0 * 1024 * 1024)	/* smaller tables: one process */
 #define SEGMENT_BYTES (1024.0 * 1024 * 1024)	/* a segment per GB at least */
 
@@ -160,7 +159,7 @@ cost_access(PlannerInfo *root, RelOptInfo *baserel, MaipRelInfo *info, MaipAcces
 			break;
 		case MAIP_BATCHGET:
 			items_read = a->nkeys;
-			requests = ceil(a->nkeys / BATCH_GET_KEYS);
+			requests = ceil(a->nkeys / MAIP_BATCH_GET_KEYS);
 			break;
 		case MAIP_QUERY:
 		case MAIP_MULTIQUERY:
@@ -453,21 +452,6 @@ retrieved_attnums(RelOptInfo *baserel, MaipRelInfo *info, List *local_quals)
 	return result;
 }
 
-static int
-find_name(List *names, const char *attribute)
-{
-	ListCell   *lc;
-	int			i = 0;
-
-	foreach(lc, names)
-	{
-		if (strcmp(strVal(lfirst(lc)), attribute) == 0)
-			return i;
-		i++;
-	}
-	return -1;
-}
-
 /*
  * ProjectionExpression: the name indexes of the attributes to read (added
  * to *names where the expressions did not name them), or NIL for whole
@@ -475,46 +459,26 @@ find_name(List *names, const char *attribute)
  * item.
  */
 static List *
-projection_names(List **names, MaipRelInfo *info, List *attnums, bool *whole_item)
+projection_names(List **names, MaipRelInfo *info, List *attnums)
 {
 	List	   *proj = NIL;
 	ListCell   *lc;
 
-	*whole_item = false;
 	foreach(lc, attnums)
 	{
 		MaipColumn *col = &info->columns[lfirst_int(lc) - 1];
-		int			n;
 
 		if (col->is_item)
-		{
-			*whole_item = true;
 			return NIL;
-		}
-		if ((n = find_name(*names, col->attribute)) < 0)
-		{
-			*names = lappend(*names, makeString(col->attribute));
-			n = list_length(*names) - 1;
-		}
-		proj = list_append_unique_int(proj, n);
+		proj = list_append_unique_int(proj, maip_name_index(names, col->attribute));
 	}
 	if (info->desc && info->desc->hash_key)
 	{
 		const char *keys[2] = {info->desc->hash_key, info->desc->range_key};
 
 		for (int k = 0; k < 2; k++)
-		{
-			int			n;
-
-			if (keys[k] == NULL)
-				continue;
-			if ((n = find_name(*names, keys[k])) < 0)
-			{
-				*names = lappend(*names, makeString(pstrdup(keys[k])));
-				n = list_length(*names) - 1;
-			}
-			proj = list_append_unique_int(proj, n);
-		}
+			if (keys[k] != NULL)
+				proj = list_append_unique_int(proj, maip_name_index(names, keys[k]));
 	}
 	return proj;
 }
@@ -525,7 +489,7 @@ projection_names(List **names, MaipRelInfo *info, List *attnums, bool *whole_ite
  * only relation, and rows come in the order the query wants.
  */
 static int
-pushed_limit(PlannerInfo *root, RelOptInfo *baserel, MaipAccess *a, List *pathkeys)
+pushed_limit(PlannerInfo *root, MaipAccess *a, List *pathkeys)
 {
 	if (root->limit_tuples <= 0 || root->limit_tuples > 1000000 ||
 		a->local_conds != NIL || a->filter != NULL ||
@@ -575,7 +539,6 @@ maipGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	MaipAccess *a = linitial(best_path->fdw_private);
 	List	   *local_quals = extract_actual_clauses(a->local_conds, false);
 	MaipScanPlan plan;
-	bool		whole_item;
 	int			page_size = info->topts->page_size;
 
 	plan.op = a->op;
@@ -597,10 +560,10 @@ maipGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	plan.retrieved = retrieved_attnums(baserel, info, local_quals);
 	plan.flags = scan_flags(info, a, plan.retrieved, best_path->path.pathkeys);
 	plan.projection = (plan.flags & MAIP_FLAG_COUNT_ONLY) ? NIL
-		: projection_names(&plan.names, info, plan.retrieved, &whole_item);
+		: projection_names(&plan.names, info, plan.retrieved);
 	plan.key_attrs = key_attribute_names(info);
 	/* SQL's LIMIT where exact, else the table's page_size, whichever is smaller */
-	plan.limit = pushed_limit(root, baserel, a, best_path->path.pathkeys);
+	plan.limit = pushed_limit(root, a, best_path->path.pathkeys);
 	if (plan.limit == 0 || (page_size > 0 && page_size < plan.limit))
 		plan.limit = page_size;
 	plan.segments = best_path->path.parallel_aware

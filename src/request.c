@@ -345,6 +345,8 @@ maip_signed_post(const MaipSignedPost *req, MaipPostResult *out)
 		out->body_len = resp.body_len;
 		out->body = pnstrdup(resp.body, resp.body_len);
 	}
+	/* an STS answer may hold temporary credentials: not left in the buffer */
+	maip_http_wipe();
 	maip_http_release();
 }
 
@@ -525,8 +527,8 @@ is_alnum_byte(char c)
  * than any real one is left alone: with a test secret "x", redacting every
  * "x" only garbles the message.
  */
-static char *
-redact(char *s, const char *secret)
+char *
+maip_redact(char *s, const char *secret)
 {
 	StringInfoData out;
 	const char *p = s;
@@ -619,8 +621,8 @@ report_failure(MaipClient *c, const char *operation, const MaipCallInfo *info,
 	else
 		what = psprintf("server \"%s\"", c->server_name);
 
-	f->aws_message = redact(f->aws_message, c->creds->session_token);
-	f->aws_message = redact(f->aws_message, c->creds->secret_access_key);
+	f->aws_message = maip_redact(f->aws_message, c->creds->session_token);
+	f->aws_message = maip_redact(f->aws_message, c->creds->secret_access_key);
 	sqlstate = error_sqlstate(f);
 	detail = error_detail(f);
 

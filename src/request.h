@@ -79,6 +79,7 @@ extern cJSON *maip_call_unless_denied(MaipClient *client, const char *operation,
 									  const StringInfo body, const char *table);
 extern void maip_backoff_sleep(int attempt);
 extern void maip_sleep_ms(long ms);
+extern char *maip_redact(char *s, const char *secret);
 
 /* A signed form POST to another AWS service (STS), and what came back. */
 typedef struct MaipSignedPost

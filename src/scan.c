@@ -89,8 +89,7 @@ typedef struct MaipScanState
 	bool		done;
 	char	  **value_avs;		/* AttributeValue JSON per scalar value */
 	bool	   *value_dropped;	/* its condition is left out this time (values.h) */
-	bool	   *value_sent;		/* used by the expressions sent this time */
-	char	  **sent_values;	/* value_avs where sent, else NULL */
+	char	  **sent_values;	/* value_avs the expressions sent this time use, else NULL */
 	char	   *key_condition_now;	/* the expressions sent this time */
 	char	   *filter_now;
 	Bitmapset  *expr_names;		/* the names they and the projection use */
@@ -418,7 +417,7 @@ static void
 mark_values_sent(MaipScanState *st, int first, int n)
 {
 	for (int i = first; i < first + n; i++)
-		st->value_sent[i] = true;
+		st->sent_values[i] = st->value_avs[i];
 }
 
 /* The Query's key condition this time, without a sort-key bound a value left out. */
@@ -480,10 +479,8 @@ build_expressions(MaipScanState *st)
 	}
 	st->filter_now = filter.len ? filter.data : NULL;
 	if (!(p->flags & MAIP_FLAG_COUNT_ONLY))
-		names = add_int_members(names, p->projection);
+		names = bms_add_members(names, st->proj_names);
 	st->expr_names = names;
-	for (int i = 0; i < st->nvalues; i++)
-		st->sent_values[i] = st->value_sent[i] ? st->value_avs[i] : NULL;
 }
 
 static void claim_segment(MaipScanState *st);
@@ -516,7 +513,6 @@ prepare_values(MaipScanState *st, ExprContext *econtext)
 
 	st->value_avs = palloc0(sizeof(char *) * Max(nvalues, 1));
 	st->value_dropped = palloc0(sizeof(bool) * Max(nvalues, 1));
-	st->value_sent = palloc0(sizeof(bool) * Max(nvalues, 1));
 	st->sent_values = palloc0(sizeof(char *) * Max(nvalues, 1));
 	foreach(lc, st->value_states)
 	{
@@ -637,6 +633,7 @@ requeue_unprocessed(MaipScanState *st, List *unprocessed)
 	if (st->key_pos >= list_length(st->keys) && st->unprocessed != NIL)
 	{
 		/* the first round is done: send the leftovers, a little later each time */
+		list_free_deep(st->keys);
 		st->keys = st->unprocessed;
 		st->unprocessed = NIL;
 		st->key_pos = 0;
@@ -1072,8 +1069,12 @@ acquire_sample_rows(Relation rel, int elevel, HeapTuple *rows, int targrows,
 	}
 	ExecDropSingleTupleTableSlot(slot);
 
-	/* as in planning, a principal that may read but not describe gets an estimate */
-	desc = maip_table_desc_lookup(GetForeignServer(ft->serverid), GetUserId(), topts->table);
+	/*
+	 * The table's size, unless every segment was read to its end; as in
+	 * planning, a principal that may read but not describe gets an estimate
+	 */
+	desc = all_read ? NULL
+		: maip_table_desc_lookup(GetForeignServer(ft->serverid), GetUserId(), topts->table);
 	*totalrows = (all_read || desc == NULL || desc->item_count < nrows) ? nrows : desc->item_count;
 	*totaldeadrows = 0;
 	MemoryContextDelete(st->values_cxt);

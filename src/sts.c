@@ -340,19 +340,6 @@ sts_error_sqlstate(const char *code, long status)
 	return ERRCODE_FDW_ERROR;
 }
 
-/* Cut a secret out of a message from the wire, should STS ever echo one. */
-static char *
-without(char *msg, const char *secret)
-{
-	char	   *hit;
-
-	if (msg == NULL || secret == NULL || strlen(secret) < 16)
-		return msg;
-	while ((hit = strstr(msg, secret)) != NULL)
-		msg = psprintf("%.*s[redacted]%s", (int) (hit - msg), msg, hit + strlen(secret));
-	return msg;
-}
-
 static void
 report_sts_failure(const StsCall *call, const MaipPostResult *resp, const char *body,
 				   size_t body_len, int attempts)
@@ -376,8 +363,8 @@ report_sts_failure(const StsCall *call, const MaipPostResult *resp, const char *
 		int			sqlstate = sts_error_sqlstate(code, resp->status);
 		StringInfoData d;
 
-		message = without(without(message, call->creds->secret_access_key),
-						  call->creds->session_token);
+		message = maip_redact(maip_redact(message, call->creds->secret_access_key),
+							  call->creds->session_token);
 		initStringInfo(&d);
 		if (code || message)
 			appendStringInfo(&d, "AWS error %s: %s", code ? maip_printable(code) : "(no code)",
@@ -512,13 +499,8 @@ maip_sts_assume_role(const MaipStsTarget *target, const MaipCredentials *base,
 		unreadable(&call, "AccessKeyId, SecretAccessKey or SessionToken is missing, empty or not printable ASCII.");
 	if (expiration == NULL || (out->expiration = parse_iso8601_utc(expiration)) == (time_t) -1)
 		unreadable(&call, "Expiration is missing or not an ISO 8601 UTC time.");
-	{
-		const char *user;
-		size_t		user_len;
-
-		if (xml_section(result, result_len, "AssumedRoleUser", &user, &user_len))
-			out->assumed_role_arn = maip_xml_value(user, user_len, "Arn");
-	}
+	/* the answer's copy of the secrets is not kept around */
+	explicit_bzero(doc, len);
 	return out;
 }
 

@@ -39,7 +39,6 @@ typedef struct MaipStsCredentials
 	char	   *secret_access_key;
 	char	   *session_token;
 	time_t		expiration;
-	char	   *assumed_role_arn;	/* AssumedRoleUser/Arn, may be NULL */
 } MaipStsCredentials;
 
 typedef struct MaipCallerIdentity

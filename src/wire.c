@@ -92,22 +92,6 @@ utf8_cut(const char *s, size_t n, size_t max)
 	return k;
 }
 
-/*
- * cJSON_ParseWithLength on a NUL-terminated copy of body[0..len).
- *
- * Why the copy: cJSON before 1.7.18 reads one byte past the buffer when an
- * object ends right after a comma ('{"Count":3,' - CVE-2023-53154; Debian
- * 12 backported the fix into 1.7.15-1+deb12u3, other systems may not have
- * it).  test/fuzz/fuzz_wire.c found that within seconds against upstream
- * 1.7.15.  With a NUL there, that stray read sees the NUL and fails the
- * parse, which is what a fixed cJSON does anyway, so results do not depend
- * on the cJSON build.
- *
- * The copy comes from cJSON_malloc, i.e. from the allocator the process
- * gave cJSON: in the backend that is palloc, so if the parse ereports
- * (out of memory) the copy goes with the memory context like the partial
- * tree does, and nothing malloc'd is left behind.
- */
 /* Is text[i] (a backslash) the start of a \u0000 escape? */
 static bool
 nul_escape_at(const char *text, size_t len, size_t i)
